@@ -1,0 +1,150 @@
+"""Structure: the cleaned body -> sections (with a heading path) and sentences/clauses.
+
+Headings recognised at the start of a line: ``一、`` (level 1), ``(一)`` (2), ``1.`` / ``1、`` (3),
+``(1)`` (4) and ``——`` bullets (5). Sentences end at ``。；;！？!?``. The responsible-agency note that
+closes a task — ``(市质监局牵头,市发改委……按职责分工负责)`` at the end of a sentence, or a whole
+``责任单位:……`` line — is split off into the ``agencies`` field so it never counts as policy text.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+
+_CN_NUM = "一二三四五六七八九十百零〇两"
+HEADING_PATTERNS = (
+    (1, re.compile(rf"^[{_CN_NUM}]+、")),
+    (2, re.compile(rf"^\([{_CN_NUM}]+\)")),
+    (3, re.compile(r"^\d{1,2}(?:[.、](?!\d)|(?=[\u4e00-\u9fff]{2,}方面))")),
+    (4, re.compile(r"^\(\d{1,2}\)")),
+    (5, re.compile(r"^——")),
+)
+_TITLE_END = re.compile(r"[。:;,]")
+_SENTENCE_END = re.compile(r"[。；;！!？?]")
+_AGENCY_WORDS = re.compile(r"牵头|负责|配合|参与|责任单位|责任部门")
+_TRAILING_AGENCY = re.compile(r"[(（]([^()（）]{2,200})[)）]\s*$")
+_AGENCY_LINE = re.compile(r"^\s*(?:责任单位|责任部门|牵头单位|配合单位)\s*[:：]")
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading and its scope in the body: ``[start, end)`` runs to the next heading of the same or a
+    higher level."""
+
+    level: int
+    marker: str
+    title: str
+    start: int
+    end: int
+    path: tuple[str, ...]
+
+
+def heading_level(line: str) -> tuple[int, str] | None:
+    """Input: one line. Output: (level, marker) when the line starts with a section heading, else None."""
+    for level, pat in HEADING_PATTERNS:
+        m = pat.match(line)
+        if m:
+            return level, m.group(0)
+    return None
+
+
+def split_sections(body: str) -> list[Section]:
+    """Input: cleaned body text. Output: its sections in document order, each with the path of heading
+    titles from the top level down (``('一、总体要求', '(二)工作目标')``)."""
+    found = []
+    pos = 0
+    for line in body.split("\n"):
+        hl = heading_level(line)
+        if hl:
+            level, marker = hl
+            rest = line[len(marker):]
+            m = _TITLE_END.search(rest)
+            title = (rest[: m.start()] if m else rest)[:40].strip()
+            found.append((level, marker, title, pos))
+        pos += len(line) + 1
+    sections: list[Section] = []
+    stack: list[tuple[int, str]] = []
+    for k, (level, marker, title, start) in enumerate(found):
+        end = len(body)
+        for level2, _, _, start2 in found[k + 1 :]:
+            if level2 <= level:
+                end = start2
+                break
+        while stack and stack[-1][0] >= level:
+            stack.pop()
+        stack.append((level, f"{marker}{title}"))
+        sections.append(Section(level, marker, title, start, end, tuple(label for _, label in stack)))
+    return sections
+
+
+def section_at(sections: list[Section], pos: int) -> Section | None:
+    """Input: sections and a body offset. Output: the innermost section containing it, or None."""
+    best = None
+    for s in sections:
+        if s.start <= pos < s.end and (best is None or s.level >= best.level):
+            best = s
+    return best
+
+
+def split_agency(sentence: str) -> tuple[str, str]:
+    """Input: one sentence. Output: (policy text, agency note); the note is '' when there is none."""
+    m = _TRAILING_AGENCY.search(sentence.rstrip("。；;"))
+    if m and _AGENCY_WORDS.search(m.group(1)):
+        return sentence[: m.start()].rstrip(), m.group(1)
+    return sentence, ""
+
+
+def iter_sentences(body: str):
+    """Input: cleaned body. Output: yields (start, end) of each sentence, never crossing a line end."""
+    pos = 0
+    for line in body.split("\n"):
+        s = 0
+        for m in _SENTENCE_END.finditer(line):
+            if line[s : m.end()].strip():
+                yield pos + s, pos + m.end()
+            s = m.end()
+        if line[s:].strip():
+            yield pos + s, pos + len(line)
+        pos += len(line) + 1
+
+
+def sentences_frame(doc_id: str, body: str, line_of=None) -> pd.DataFrame:
+    """Input: doc id, cleaned body, and optionally ``line_of(body_offset) -> raw line``.
+    Output: one row per sentence with columns doc_id, sentence_id, start, end, line, section_path,
+    role ('heading' | 'policy' | 'agency'), text, agencies."""
+    sections = split_sections(body)
+    rows = []
+    for start, end in iter_sentences(body):
+        text = body[start:end].strip()
+        sec = section_at(sections, start)
+        line_start = body.rfind("\n", 0, start) + 1
+        is_heading_line = heading_level(body[line_start:end]) is not None and start == line_start
+        if _AGENCY_LINE.match(text):
+            role, policy, agencies = "agency", "", _AGENCY_LINE.sub("", text).strip()
+        else:
+            policy, agencies = split_agency(text)
+            role = "heading" if is_heading_line and sec and len(policy) <= len(sec.marker) + len(sec.title) + 1 else "policy"
+        rows.append(
+            {
+                "doc_id": doc_id,
+                "sentence_id": len(rows),
+                "start": start,
+                "end": end,
+                "line": line_of(start) if line_of else None,
+                "section_path": " > ".join(sec.path) if sec else "",
+                "role": role,
+                "text": policy,
+                "agencies": agencies,
+            }
+        )
+    frame = pd.DataFrame(rows, columns=["doc_id", "sentence_id", "start", "end", "line", "section_path", "role", "text", "agencies"])
+    # A 责任单位 line names the agencies of the task just before it.
+    for i in frame.index[frame["role"] == "agency"]:
+        j = i - 1
+        while j >= 0 and frame.at[j, "role"] == "policy" and not frame.at[j, "agencies"]:
+            frame.at[j, "agencies"] = frame.at[i, "agencies"]
+            if frame.at[j, "section_path"] != frame.at[i, "section_path"]:
+                break
+            j -= 1
+    return frame

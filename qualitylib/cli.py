@@ -1,0 +1,172 @@
+"""Command line: ``qualitylib clean | inspect | extract | evaluate | run``.
+
+Messages and progress go to stderr, data to stdout or the named file, so the commands compose in
+shell pipelines and cron jobs. Exit codes: 0 success, 1 a processing failure (a bad document, an
+accuracy bar missed, a failing notebook), 2 a usage error (missing file, bad option).
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+
+
+def _err(msg: str) -> None:
+    print(f"qualitylib: {msg}", file=sys.stderr)
+
+
+def cmd_clean(args) -> int:
+    from .clean import clean_file
+    from .decode import DecodeError
+
+    try:
+        doc = clean_file(args.file)
+    except DecodeError as exc:
+        _err(str(exc))
+        return EXIT_FAILURE
+    sys.stdout.write(doc.full_text if args.full else doc.body)
+    sys.stdout.write("\n")
+    return 0
+
+
+def cmd_inspect(args) -> int:
+    from .corpus import clean_corpus, progress_printer
+    from .pipeline import document_metadata
+    from .structure import sentences_frame
+
+    result = clean_corpus(args.paths, progress=progress_printer() if args.progress else None)
+    overrides = {}
+    if args.documents:
+        from .metadata import load_documents_csv
+
+        overrides = load_documents_csv(args.documents)
+    for doc in result.documents:
+        meta = document_metadata(doc, overrides)
+        sentences = sentences_frame(doc.doc_id, doc.body)
+        print(f"== {doc.doc_id}  ({doc.raw.path}, {doc.raw.encoding}, {doc.script})")
+        for key in ("city", "city_en", "province", "issuer", "issued", "horizon", "plan_type", "doc_number", "title"):
+            print(f"  {key:<11} {getattr(meta, key) if getattr(meta, key) is not None else '?'}")
+        print(f"  sections    {(sentences['role'] == 'heading').sum()}")
+        print(f"  sentences   {(sentences['role'] == 'policy').sum()}  (+{(sentences['agencies'] != '').sum()} with an agency note)")
+        lines = doc.full_text.split("\n")
+        print(f"  body        lines {doc.selection.first + 1}-{doc.selection.last + 1} of the cleaned page; "
+              f"{len(doc.selection.dropped)} furniture line(s) dropped inside it")
+        print(f"  repairs     {len(doc.repairs)}")
+        for r in doc.repairs:
+            note = f"  WARNING: {r.warning}" if r.warning else ""
+            print(f"    raw line {r.raw_line:>4}  {r.step:<13} {r.before!r} -> {r.after!r}{note}")
+        for w in meta.warnings:
+            print(f"  warning     {w}")
+        del lines
+    for f in result.failures:
+        print(f"== SKIPPED {f.path}: {f.problem}")
+    return EXIT_FAILURE if result.failures else 0
+
+
+def cmd_extract(args) -> int:
+    from .corpus import progress_printer
+    from .outputs import write_csv_atomic
+    from .pipeline import run_pipeline
+
+    result = run_pipeline(args.paths, documents_csv=args.documents, progress=progress_printer() if not args.quiet else None)
+    if args.output == "-":
+        result.targets.to_csv(sys.stdout, index=False, lineterminator="\n")
+    else:
+        write_csv_atomic(result.targets, args.output)
+        _err(f"{len(result.targets)} targets from {len(result.documents)} document(s) -> {args.output}")
+    for f in result.failures:
+        _err(f"skipped {f.path}: {f.problem}")
+    return EXIT_FAILURE if result.failures else 0
+
+
+def cmd_evaluate(args) -> int:
+    import pandas as pd
+
+    from .evaluate import evaluate, format_report, load_gold
+
+    gold = load_gold(args.gold)
+    pred = pd.read_csv(args.pred, dtype=str, keep_default_na=False)
+    report = evaluate(gold, pred)
+    print(format_report(report, max_rows=args.max_rows))
+    if args.fail_under is not None and min(report.precision, report.recall) < args.fail_under:
+        _err(f"precision {report.precision:.3f} / recall {report.recall:.3f} below {args.fail_under}")
+        return EXIT_FAILURE
+    return 0
+
+
+def cmd_run(args) -> int:
+    from . import runner
+
+    config = runner.load_config(args.params)
+    if args.only:
+        config.notebooks = list(args.only)
+    return runner.run(config)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Output: the argument parser (kept separate so tests and docs can inspect it)."""
+    from . import __version__
+
+    parser = argparse.ArgumentParser(prog="qualitylib", description="Compare Chinese cities' quality-strong-city policy targets.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log repairs and warnings as they happen")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("clean", help="print the cleaned Simplified text of one raw file")
+    p.add_argument("file")
+    p.add_argument("--full", action="store_true", help="print the whole cleaned page, not only the policy body")
+    p.set_defaults(func=cmd_clean)
+
+    p = sub.add_parser("inspect", help="metadata, structure counts and repairs of raw documents")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--documents", help="curated documents.csv whose rows override inferred metadata")
+    p.add_argument("--progress", action="store_true")
+    p.set_defaults(func=cmd_inspect)
+
+    p = sub.add_parser("extract", help="extract every quantitative target into one CSV")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="raw .txt files or folders (any supported encoding)")
+    p.add_argument("-o", "--output", required=True, help="output CSV ('-' for stdout)")
+    p.add_argument("--documents", help="curated documents.csv (default: documents.csv in the first folder)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
+    p.set_defaults(func=cmd_extract)
+
+    p = sub.add_parser("evaluate", help="score extracted targets against a hand annotation")
+    p.add_argument("--gold", required=True)
+    p.add_argument("pred", metavar="PRED.csv")
+    p.add_argument("--max-rows", type=int, default=50, help="misses/false alarms to list")
+    p.add_argument("--fail-under", type=float, help="exit 1 when precision or recall is below this")
+    p.set_defaults(func=cmd_evaluate)
+
+    p = sub.add_parser("run", help="the whole job: pipeline, notebooks, figures, release files")
+    p.add_argument("--params", default="notebooks/params/default.yaml", help="YAML parameters file")
+    p.add_argument("--only", nargs="+", metavar="NOTEBOOK", help="run only these notebooks (names without .ipynb)")
+    p.set_defaults(func=cmd_run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``qualitylib`` console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.ERROR, format="%(levelname)s %(name)s: %(message)s")
+    for attr in ("file", "gold", "pred", "documents"):
+        value = getattr(args, attr, None)
+        if value and value != "-" and not Path(value).is_file():
+            _err(f"{value}: no such file")
+            return EXIT_USAGE
+    try:
+        return args.func(args)
+    except FileNotFoundError as exc:
+        _err(str(exc))
+        return EXIT_USAGE
+    except ValueError as exc:  # malformed documents.csv / gold file: the message names the file
+        _err(str(exc))
+        return EXIT_FAILURE
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

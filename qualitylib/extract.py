@@ -1,0 +1,290 @@
+"""Target extraction: a ``CleanDocument`` -> one row per quantitative target (a long DataFrame).
+
+For every sentence of the body, every numeric mention found by ``numbers.find_quantities`` is a
+candidate. A candidate is dropped when ``numbers.classify_non_quantity`` calls it a date, year,
+document number, section number, name or code, and when its context shows it is not a commitment
+(a present-day baseline, a quoted name, a named project's capacity). What remains becomes a target
+with its indicator phrase, comparator, kind and target year, read from the clause around it with
+the cue words of ``data/target_cues.csv``; the indicator phrase maps to a canonical code through the
+codebook. Every row keeps where the number stands in the raw file (line, char and byte offsets).
+"""
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from importlib import resources
+
+import pandas as pd
+
+from . import codebook, numbers
+from .clean import CleanDocument
+from .structure import iter_sentences, section_at, split_agency, split_sections
+
+TARGET_COLUMNS = [
+    "doc_id", "city", "province", "line", "raw_start", "raw_end", "byte_start", "byte_end",
+    "number_text", "quote", "indicator", "code", "family", "series", "value", "value_hi", "unit",
+    "comparator", "kind", "target_year", "plan_type", "section",
+]
+_CLAUSE_BREAK = re.compile(r"[,;:。!?]")
+_YEAR_CUE = re.compile(r"(?:到|至|截至|截止到|力争到|力争)\s*(20\d\d|19\d\d)\s*年|(?:^|[,:])\s*(20\d\d)\s*年\s*(?:底|末)?\s*[,:]|(20\d\d)\s*年\s*(?:底|末)?前")
+_BASELINE_BEFORE = re.compile(r"(?:现有|已有|目前|现已|截至目前|已经|累计已|原有)\s*$")
+_BASELINE_AFTER = re.compile(r"^\s*(?:的)?基础上")
+_CAPACITY_BEFORE = re.compile(r"年产(?:能)?\s*$|年产值\s*$|总投资\s*$|投资\s*$")
+# Leading words that introduce a clause but are not part of the measured thing.
+_LEAD = re.compile(
+    r"^(?:(?:到|至|力争到|截至)?\s*20\d\d\s*年(?:底|末)?(?:前)?|确保|力争|争取|全市|全区|全县|全年|每年|年均|平均|使|实现|保证|"
+    r"其中|同时|并|且|以及|及|和|与|等|再|进一步|基本|总数|分别|均|累计|今年|本年度|年内|[、\s])+"
+)
+_TRAIL = re.compile(r"(?:每年|年均|平均|按照|分别|均|总数|累计|力争|争取|确保|要|将|的|为|在|达|总量达|共|、|\s)+$")
+_RATE_TAIL = re.compile(r"(?:一次)?[\u4e00-\u9fff]{0,6}?(?:率|度|比例|比重|指数)$")
+# "其他工程项目达到98%以上": a subject with no measure borrows the rate of the clause before it.
+_ELLIPTICAL = re.compile(r"^(?:其他|其它|其余|其中|另外)[\u4e00-\u9fff]{0,8}$|^[\u4e00-\u9fff]{1,4}$")
+SCORE_INDICATOR = re.compile(r"(?:满意度|指数|得分|评分)$")
+
+
+@dataclass(frozen=True)
+class Cue:
+    cue: str
+    role: str
+    value: str
+
+
+@cache
+def load_cues() -> tuple[Cue, ...]:
+    """Output: the cue words of ``data/target_cues.csv``, longest first (so 新建成 beats 建成)."""
+    with resources.files("qualitylib").joinpath("data/target_cues.csv").open(encoding="utf-8") as fh:
+        cues = [Cue(r["cue"], r["role"], r["value"]) for r in csv.DictReader(fh)]
+    return tuple(sorted(cues, key=lambda c: -len(c.cue)))
+
+
+def _cue_pattern(role: str) -> re.Pattern:
+    words = [re.escape(c.cue) for c in load_cues() if c.role == role]
+    return re.compile("|".join(words))
+
+
+@cache
+def _patterns():
+    return {role: _cue_pattern(role) for role in ("before", "after", "kind")}
+
+
+def _cue_value(role: str, word: str) -> str:
+    for c in load_cues():
+        if c.role == role and c.cue == word:
+            return c.value
+    raise KeyError(word)
+
+
+def comparator_of(q: numbers.Quantity, before: str, after: str) -> str:
+    """Input: a quantity, the clause text before it and the text after it. Output: '>=', '<=', '=',
+    or 'range'. An explicit bound after the number (以上/以下/左右) wins over a verb before it; a bare
+    value with no qualifier reads as '>=' (the guide's convention for unqualified targets)."""
+    if q.is_range:
+        return "range"
+    m = _patterns()["after"].match(after)
+    if m:
+        return _cue_value("after", m.group(0))
+    tail = before[-4:]
+    found = [(mm.end(), mm.group(0)) for mm in _patterns()["before"].finditer(tail)]
+    if found:
+        end, word = max(found)
+        if end >= len(tail) - 1:
+            return _cue_value("before", word)
+    return ">="
+
+
+def kind_of(q: numbers.Quantity, before: str, after: str) -> str:
+    """Input: a quantity, the clause text before it (verbs of an enumeration included) and after it.
+    Output: 'level', 'increment', 'delta' or 'annual_growth'. The cue nearest the number decides."""
+    unit = q.unit
+    pat = _patterns()["kind"]
+    around = before + "\u0000" + after[:6]
+    growth = [m for m in pat.finditer(around) if _cue_value("kind", m.group(0)) == "annual_growth"]
+    if growth and unit == "%":
+        return "annual_growth"
+    if unit == "个百分点" or unit == "百分点":
+        return "delta"
+    found = [m for m in pat.finditer(before)]
+    if not found:
+        return "level"
+    nearest = max(found, key=lambda m: (m.end(), len(m.group(0))))
+    kind = _cue_value("kind", nearest.group(0))
+    if kind == "delta":
+        return "delta" if unit == "%" else "increment"
+    if kind == "annual_growth":
+        return "annual_growth" if unit == "%" else "level"
+    if kind == "increment" and unit == "%":
+        return "level"  # 推动/完成 ... 达到 N%: a share, not new units
+    return kind
+
+
+def indicator_phrase(before: str, after: str) -> str:
+    """Input: the clause text before the number (after any earlier number of the clause) and after
+    it. Output: the measured thing, shortest meaningful form: the noun phrase before the number with
+    time words, adverbs and the target verb stripped; else the phrase after the number."""
+    phrase = _strip_cues(before)
+    # "A、B、C等高端品牌": the head after the last 等 is what is counted
+    head = phrase.rsplit("等", 1)[-1] if "等" in phrase else ""
+    if len(re.findall(r"[\u4e00-\u9fff]", head)) >= 2:
+        return head
+    if len(re.findall(r"[\u4e00-\u9fff]", phrase)) >= 2:
+        return phrase
+    post = re.sub(r"^(?:以上|以下|以内|左右|及以上)", "", after)
+    post = _CLAUSE_BREAK.split(post, maxsplit=1)[0]
+    post = re.split(r"[、]", post, maxsplit=1)[0]
+    return (phrase + _strip_cues(post)).strip()[:40]
+
+
+def _strip_cues(text: str) -> str:
+    text = _LEAD.sub("", text.strip())
+    kind_pat = _patterns()["kind"]
+    before_pat = _patterns()["before"]
+    # a target verb at the start (培育国际标准 -> 国际标准) or the end (合格率达到 -> 合格率)
+    for _ in range(3):
+        old = text
+        m = kind_pat.match(text)
+        if m and len(text) > len(m.group(0)) + 1:
+            text = text[m.end():]
+        text = _LEAD.sub("", text)
+        text = _TRAIL.sub("", text)
+        for pat in (kind_pat, before_pat):
+            ends = [mm for mm in pat.finditer(text) if mm.end() == len(text)]
+            if ends:
+                text = text[: min(mm.start() for mm in ends)]
+        text = _TRAIL.sub("", text)
+        if text == old:
+            break
+    return text.strip(" 、")
+
+
+def _clause_bounds(sentence: str, pos: int) -> tuple[int, int]:
+    start = 0
+    for m in _CLAUSE_BREAK.finditer(sentence, 0, pos):
+        start = m.end()
+    m = _CLAUSE_BREAK.search(sentence, pos)
+    return start, (m.start() if m else len(sentence))
+
+
+def _inside_quotes(sentence: str, pos: int) -> bool:
+    for open_, close in (("“", "”"), ("《", "》"), ("\"", "\"")):
+        if sentence.count(open_, 0, pos) > sentence.count(close, 0, pos) if open_ != close else sentence.count(open_, 0, pos) % 2:
+            return True
+    return False
+
+
+def is_not_a_target(sentence: str, q: numbers.Quantity) -> str | None:
+    """Input: a sentence and a quantity in it. Output: why it is not a target, or None.
+    Combines the number-level classification with context: baselines, quoted names, capacities,
+    Chinese-numeral enumerations and bare numbers with no unit."""
+    reason = numbers.classify_non_quantity(sentence, q)
+    if reason:
+        return reason
+    before, after = sentence[: q.start], sentence[q.end :]
+    if _BASELINE_BEFORE.search(before) or _BASELINE_AFTER.match(after):
+        return "baseline"
+    if _inside_quotes(sentence, q.start):
+        return "quoted name"
+    if _CAPACITY_BEFORE.search(before):
+        return "capacity of a named project"
+    if q.numeral == "chinese" and q.unit != "%":
+        # 三大战役, 两个板块, 四支队伍: small Chinese numerals in policy prose enumerate, they don't commit
+        return "chinese-numeral enumeration"
+    if not q.unit:
+        clause_start, _ = _clause_bounds(sentence, q.start)
+        if not SCORE_INDICATOR.search(_strip_cues(sentence[clause_start : q.start])):
+            return "number without unit"
+    return None
+
+
+def _year_before(line_text: str, pos: int) -> int | None:
+    year = None
+    for m in _YEAR_CUE.finditer(line_text, 0, pos):
+        year = int(next(g for g in m.groups() if g))
+    return year
+
+
+def extract_targets(doc: CleanDocument, meta: dict) -> pd.DataFrame:
+    """Input: a cleaned document and its metadata (``city``, ``province``, ``horizon``, ``plan_type``;
+    missing keys are fine). Output: DataFrame with ``TARGET_COLUMNS``, one row per target, in body
+    order. Pure: reads only the document and the package's data files."""
+    body = doc.body
+    sections = split_sections(body)
+    horizon = meta.get("horizon")
+    rows = []
+    line_starts = [0] + [m.end() for m in re.finditer("\n", body)]
+    section_year: dict[int, int] = {}
+    for s_start, s_end in iter_sentences(body):
+        raw_sentence = body[s_start:s_end]
+        sentence, _agency = split_agency(raw_sentence)
+        line_idx = max(i for i, ls in enumerate(line_starts) if ls <= s_start)
+        line_start = line_starts[line_idx]
+        line_text = body[line_start : body.find("\n", line_start) if body.find("\n", line_start) >= 0 else len(body)]
+        sec = section_at(sections, s_start)
+        quantities = numbers.find_quantities(sentence)
+        prev_indicator = ""
+        for k, q in enumerate(quantities):
+            if is_not_a_target(sentence, q):
+                continue
+            c_start, c_end = _clause_bounds(sentence, q.start)
+            clause_pre = sentence[c_start : q.start]
+            # an enumeration (3项、10项) shares its verb; the indicator is what follows the last number
+            prev_end = max([p.end for p in quantities[:k] if p.end <= q.start and p.start >= c_start] or [c_start])
+            own_pre = sentence[prev_end : q.start]
+            own_pre = re.sub(r"^(?:以上|以下|左右)?[、和及与,]?", "", own_pre)
+            after = sentence[q.end : q.end + 12]
+            indicator = indicator_phrase(own_pre, sentence[q.end : c_end])
+            if not re.search(r"[\u4e00-\u9fff]{2}", _strip_cues(own_pre)) and prev_indicator and q.unit in ("%", "个百分点"):
+                indicator = prev_indicator if not _strip_cues(own_pre) else _strip_cues(own_pre) + (_RATE_TAIL.search(prev_indicator).group(0) if _RATE_TAIL.search(prev_indicator) else "")
+            elif q.unit == "%" and _ELLIPTICAL.match(indicator) and _RATE_TAIL.search(prev_indicator):
+                indicator = indicator + _RATE_TAIL.search(prev_indicator).group(0)
+            unit = q.unit
+            if not unit and SCORE_INDICATOR.search(indicator):
+                unit = "分"
+            comparator = comparator_of(q, clause_pre, after)
+            kind = kind_of(q, clause_pre, after)
+            year = _year_before(line_text, s_start - line_start + q.start)
+            if year is None and sec is not None:
+                year = section_year.get(sec.start)
+            if year is None:
+                year = horizon
+            cm = codebook.map_indicator(indicator, unit=unit, context=sentence)
+            b_start = s_start + q.num_start
+            b_end = s_start + q.num_end
+            pos = doc.raw_position(b_start, b_end)
+            rows.append(
+                {
+                    "doc_id": doc.doc_id,
+                    "city": meta.get("city"),
+                    "province": meta.get("province"),
+                    "line": pos.line,
+                    "raw_start": pos.char_start,
+                    "raw_end": pos.char_end,
+                    "byte_start": pos.byte_start,
+                    "byte_end": pos.byte_end,
+                    "number_text": q.surface,
+                    "quote": sentence[c_start:c_end].strip()[:80],
+                    "indicator": indicator,
+                    "code": cm.code,
+                    "family": cm.family,
+                    "series": cm.series,
+                    "value": float(q.value),
+                    "value_hi": float(q.value_hi) if q.value_hi is not None else None,
+                    "unit": unit,
+                    "comparator": comparator,
+                    "kind": kind,
+                    "target_year": year,
+                    "plan_type": meta.get("plan_type"),
+                    "section": " > ".join(sec.path) if sec else "",
+                }
+            )
+            prev_indicator = indicator
+        # a goals paragraph that opens with "2020年," governs the bullets of its section
+        if sec is not None and sec.start not in section_year:
+            m = re.match(r"^(?:[(（][一二三四五六七八九十]+[)）])?[^。]{0,12}?(?:到|至)?\s*(20\d\d)\s*年\s*[,:]", body[sec.start : sec.start + 40])
+            if m:
+                section_year[sec.start] = int(m.group(1))
+    frame = pd.DataFrame(rows, columns=TARGET_COLUMNS)
+    frame["target_year"] = frame["target_year"].astype("Int64")
+    return frame

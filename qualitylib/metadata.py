@@ -1,0 +1,663 @@
+"""Document metadata: cleaned page text -> ``DocumentMetadata`` (city, issuer, dates, plan horizon, ...).
+
+Two sources are combined. ``infer_metadata`` reads the cleaned text with general rules that must hold
+for pages never seen before (other cities, years, issuers, site layouts); it never knows a particular
+file. ``data/raw/documents.csv`` holds the human-curated values a researcher cites; ``apply_overrides``
+lets each non-empty curated field win over the inferred one. Whatever cannot be inferred is left None
+and reported in ``warnings`` as ``"<doc_id>: <field>: <why>"``, so a batch run can list the gaps.
+
+Input text is expected in Simplified Chinese with full-width ASCII already folded to ASCII
+(``（一）`` -> ``(一)``, ``，`` -> ``,``, ``：`` -> ``:``), while ``。、“”《》〔〕`` stay as they are.
+The rules also accept the full-width forms, so an uncleaned text degrades gracefully rather than failing.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import functools
+import io
+import re
+from collections import Counter
+from dataclasses import dataclass, field, fields, replace
+from importlib import resources
+from pathlib import Path
+
+PLAN_TYPES = ("annual", "multi_year")
+SCRIPTS = ("traditional", "simplified")
+# Column order of documents.csv; also the order of ``DocumentMetadata.as_row``.
+DOCUMENT_COLUMNS = (
+    "doc_id", "city", "city_en", "province", "issuer", "issued", "horizon",
+    "plan_type", "script", "doc_number", "title",
+)
+
+
+@dataclass
+class DocumentMetadata:
+    """Metadata of one policy document; None means unknown (and a matching entry in ``warnings``)."""
+
+    doc_id: str
+    city: str | None = None        # full gazetteer name, e.g. 温州市, 延边朝鲜族自治州
+    city_en: str | None = None     # gazetteer pinyin, e.g. Tai'an
+    province: str | None = None    # e.g. 浙江省; for a municipality the municipality itself (北京市)
+    issuer: str | None = None      # issuing organisations, space separated
+    issued: str | None = None      # ISO date YYYY-MM-DD
+    horizon: int | None = None     # year the plan's targets are for
+    plan_type: str | None = None   # 'annual' | 'multi_year'
+    script: str | None = None      # 'traditional' | 'simplified'; filled by the caller, who saw the raw text
+    doc_number: str | None = None  # 文号 with 〔〕 brackets, e.g. 宜府办发〔2018〕54号
+    title: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    def as_row(self) -> dict[str, str]:
+        """Input: nothing. Output: the fields as a documents.csv row (strings, '' for None)."""
+        return {c: "" if getattr(self, c) is None else str(getattr(self, c)) for c in DOCUMENT_COLUMNS}
+
+
+class DocumentsCSVError(ValueError):
+    """A malformed documents.csv; the message names the file (and the line where there is one)."""
+
+
+# --------------------------------------------------------------------------------------------------
+# Gazetteer
+# --------------------------------------------------------------------------------------------------
+
+@functools.cache
+def _gazetteer() -> tuple[dict[str, str], ...]:
+    """Input: nothing. Output: the rows of the packaged gazetteer.csv, read once per process."""
+    text = resources.files("qualitylib").joinpath("data/gazetteer.csv").read_text(encoding="utf-8")
+    return tuple(dict(r) for r in csv.DictReader(io.StringIO(text)))
+
+
+@functools.cache
+def _name_index() -> dict[str, dict[str, str]]:
+    """Input: nothing. Output: full and short city names -> gazetteer row (full names win a clash)."""
+    index: dict[str, dict[str, str]] = {}
+    for row in _gazetteer():
+        index.setdefault(row["city_short"], row)
+    for row in _gazetteer():
+        index[row["city_zh"]] = row
+    return index
+
+
+@functools.cache
+def _city_regex(kind: str) -> re.Pattern[str]:
+    """Input: 'full' or 'short'. Output: a regex matching any such gazetteer name, longest first, so that
+    at one position 马鞍山市 beats a shorter name and 黔西南 beats 黔南."""
+    key = "city_zh" if kind == "full" else "city_short"
+    names = sorted({r[key] for r in _gazetteer()}, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, names)))
+
+
+@functools.cache
+def _province_regex() -> re.Pattern[str]:
+    """Input: nothing. Output: a regex matching any full province name of the gazetteer (浙江省, 宁夏回族自治区)."""
+    names = sorted({r["province_zh"] for r in _gazetteer()}, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, names)))
+
+
+def lookup_city(name: str) -> dict | None:
+    """Input: a city name, full (温州市, 延边朝鲜族自治州) or short (温州, 延边). Output: a copy of its
+    gazetteer row (city_zh, city_short, city_en, province_zh, province_en, level), or None."""
+    if not name:
+        return None
+    row = _name_index().get(name.strip())
+    return dict(row) if row else None
+
+
+def _find_cities(text: str, kind: str) -> list[tuple[int, dict[str, str]]]:
+    """Input: text, 'full' or 'short'. Output: (position, gazetteer row) of each city name found.
+
+    Short names are common words too often (大同, 来宾, 白银, 朝阳), so callers use them only after
+    full names fail. A short name right before 省 is a province (吉林省, 海南省), not the city; a full
+    name right before 场 is usually 市场 (大同市场), not a city."""
+    hits = []
+    for m in _city_regex(kind).finditer(text):
+        nxt = text[m.end():m.end() + 1]
+        if kind == "short" and nxt in ("省", "市"):
+            # 'X市' is the full name, counted by the full pass; 'X省' is a province.
+            continue
+        if kind == "full" and nxt == "场":
+            continue
+        hits.append((m.start(), _name_index()[m.group()]))
+    return hits
+
+
+# --------------------------------------------------------------------------------------------------
+# Small text helpers
+# --------------------------------------------------------------------------------------------------
+
+_CJK = "\u4e00-\u9fff"
+_CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "Ｏ": 0, "一": 1, "二": 2, "三": 3, "四": 4,
+              "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_NUM = "0-9〇○零Ｏ一二三四五六七八九十"
+# A written-out date: 2018年11月1日, 2018 年 5 月 12 日, 二〇一八年十一月一日.
+_DATE_ZH = rf"([{_NUM}]{{4}})\s*年\s*([{_NUM}]{{1,3}})\s*月\s*([{_NUM}]{{1,3}})\s*日"
+# A numeric date as in page headers: 2019-01-14, 2019/1/14, 2019.01.14, 2019年1月14日.
+_DATE_ANY = r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})"
+# Lines of a 发文 header: 成文日期 is the signing date; the others are when the page went online.
+_SIGNING_LABELS = r"成文日期|发文日期|印发日期|签发日期"
+_PUBLISH_LABELS = r"发布日期|发布时间|添加时间|公开日期|发文时间|更新时间|日期|时间"
+# Doc number: 温政办〔2014〕98号, also with [] () 【】 ［］ brackets (normalised to 〔〕).
+_DOCNUM = rf"([{_CJK}]{{1,12}})\s*[〔\[［【(（]\s*((?:19|20)\d{{2}})\s*[〕\]］】)）]\s*(\d{{1,4}})\s*号"
+_DOC_KEYWORDS = "方案|意见|计划|规划|纲要|通知|办法|决定|要点|措施|细则"
+# Endings of an organisation name, for issuer / signature lines.
+_ORG_END = r"(?:委员会|人民政府|政府|办公室|办公厅|市委|州委|地委|盟委|党委|委|局|厅|部|院|办|中心|小组|会)"
+_ORG_LINE = re.compile(rf"^[{_CJK}()\s]{{2,60}}?{_ORG_END}$")
+
+
+def _norm_space(s: str) -> str:
+    """Input: text. Output: it with every run of whitespace (incl. U+3000, nbsp) turned into one space,
+    stripped; page layouts pad titles and signatures with such runs."""
+    return re.sub(r"[\s\u3000\xa0]+", " ", s).strip()
+
+
+def _lines(text: str) -> list[str]:
+    """Input: text. Output: its non-empty lines, whitespace-normalised."""
+    return [s for s in (_norm_space(x) for x in text.splitlines()) if s]
+
+
+def _cn_int(s: str) -> int | None:
+    """Input: a number in Arabic digits or Chinese numerals (2018, 二〇一八, 十一, 二十二).
+    Output: its value, or None when it is not a number."""
+    if s.isdigit():
+        return int(s)
+    if "十" in s:
+        head, _, tail = s.partition("十")
+        if (head and head not in _CN_DIGITS) or (tail and tail not in _CN_DIGITS) or len(s) > 3:
+            return None
+        return (_CN_DIGITS[head] if head else 1) * 10 + (_CN_DIGITS[tail] if tail else 0)
+    if all(ch in _CN_DIGITS for ch in s):
+        return int("".join(str(_CN_DIGITS[ch]) for ch in s))
+    return None
+
+
+def _iso(y: int | str | None, m: int | str | None, d: int | str | None) -> str | None:
+    """Input: year, month, day (ints or numeral strings). Output: 'YYYY-MM-DD' if that day exists, else None."""
+    vals = [v if isinstance(v, int) else _cn_int(v) if v else None for v in (y, m, d)]
+    if None in vals:
+        return None
+    try:
+        return _dt.date(*vals).isoformat()  # type: ignore[arg-type]
+    except ValueError:
+        return None
+
+
+def _normalise_doc_number(m: re.Match[str]) -> str:
+    """Input: a match of ``_DOCNUM``. Output: the doc number with 〔〕 brackets, no spaces."""
+    return f"{m.group(1)}〔{m.group(2)}〕{int(m.group(3))}号"
+
+
+def _warn(meta: DocumentMetadata, fld: str, why: str) -> None:
+    """Input: metadata, a field name, a reason. Output: none; appends '<doc_id>: <field>: <why>', the
+    format ``apply_overrides`` relies on to drop warnings a curated value has settled."""
+    meta.warnings.append(f"{meta.doc_id}: {fld}: {why}")
+
+
+# --------------------------------------------------------------------------------------------------
+# Title and doc number
+# --------------------------------------------------------------------------------------------------
+
+def _title_from_line(line: str) -> tuple[str, str | None] | None:
+    """Input: one whitespace-normalised line. Output: (title, doc number found on the line) if the line
+    names a policy document, else None.
+
+    A title line ends with a document type (方案, 意见, 通知, ..., optionally followed by a short bracketed
+    note such as (2021—2023年) or (试行)), names a city or 质量, and has no
+    sentence punctuation; page chrome around it is removed first: breadcrumbs (首页>政策法规>X keeps X),
+    labels (名 称: X), tags (【转】X) and a trailing 文号 in brackets."""
+    s = line
+    if ">" in s:
+        s = s.rsplit(">", 1)[1].strip()
+    s = re.sub(r"^(?:名\s*称|标\s*题|题\s*名|文件名称|文件标题|信息名称)\s*[:：]\s*", "", s)
+    s = re.sub(r"^(?:【[^】]*】|『[^』]*』|\[[^\]]*\])\s*", "", s)
+    doc_number = None
+    m = re.search(rf"\s*[(（\[［【]?\s*{_DOCNUM}\s*[)）\]］】]?\s*$", s)
+    if m:
+        doc_number = _normalise_doc_number(m)
+        s = s[:m.start()].strip()
+    if s.startswith("《") and s.endswith("》") and s.count("《") == 1:
+        s = s[1:-1]
+    if not (6 <= len(s) <= 120) or re.search(r"[。,，;；:：!?！？]", s):
+        return None
+    # A short bracketed tail may follow the type: (2021—2023年), (试行), (修订稿).
+    if not re.search(rf"(?:{_DOC_KEYWORDS})(?:\s*[(（][^()（）]{{1,16}}[)）])?$", s):
+        return None
+    if "质量" not in s and not _find_cities(s, "full") and not _find_cities(s, "short"):
+        return None
+    return s, doc_number
+
+
+def _title_core(title: str) -> str:
+    """Input: a title. Output: the name of the plan it carries: the text inside 《》, or between 印发 and
+    的通知 (关于印发X的通知 -> X); else the title itself. The body often repeats only that name."""
+    m = re.search(r"《([^》]+)》", title) or re.search(r"印发(.+?)的通知$", title)
+    return m.group(1) if m else title
+
+
+def _find_title(full_text: str, body_text: str) -> tuple[str, str, str | None] | None:
+    """Input: full page text, body text. Output: (title, the line it came from, doc number on that line),
+    or None.
+
+    The first title-like line whose title or plan name also occurs in the body wins; this skips lists of
+    other policies in the site navigation. Without such a line, the first title-like line wins."""
+    squash = re.sub(r"\s+", "", body_text)
+    first = None
+    for line in _lines(full_text) or _lines(body_text):  # a caller may pass only the body
+        found = _title_from_line(line)
+        if not found:
+            continue
+        title, num = found
+        if first is None:
+            first = (title, line, num)
+        if not squash:
+            break
+        if re.sub(r"\s+", "", title) in squash or re.sub(r"\s+", "", _title_core(title)) in squash:
+            return title, line, num
+    return first
+
+
+def _find_doc_number(title_line: str | None, title_number: str | None, full_text: str,
+                     body_text: str) -> str | None:
+    """Input: the title's source line and the doc number on it, full text, body text. Output: the
+    document's own 文号, or None.
+
+    Accepted places, in order: the title line (often '(温政办〔2014〕98号)' after the title); a labelled
+    header field (文号: / 发文字号:); a line holding nothing but the number (the usual place under the
+    title of a 红头文件), possibly with a date beside it. A 文号 inside a sentence is a cited document, e.g. '依据《...》(宁党发〔2018〕17号)',
+    and is never taken."""
+    if title_number:
+        return title_number
+    if title_line:
+        m = re.search(_DOCNUM, title_line)
+        if m:
+            return _normalise_doc_number(m)
+    m = re.search(rf"(?:文\s*号|发文字号|发文文号|文件编号)\s*[:：]\s*{_DOCNUM}", full_text)
+    if m:
+        return f"{m.group(1)}〔{m.group(2)}〕{int(m.group(3))}号"
+    for text in (body_text, full_text):
+        for line in _lines(text):
+            # Some headers put the date beside the number: '舟政发〔2017〕3号 2017年4月1日'.
+            m = re.fullmatch(rf"[(（\[［【]?\s*{_DOCNUM}\s*[)）\]］】]?(?:\s*[(（]?\s*{_DATE_ANY}\s*日?\s*[)）]?)?", line)
+            if m:
+                return _normalise_doc_number(m)
+    return None
+
+
+# --------------------------------------------------------------------------------------------------
+# City, province, issuer
+# --------------------------------------------------------------------------------------------------
+
+def _city_in(text: str) -> dict[str, str] | None:
+    """Input: a short text such as a title or an issuer. Output: the gazetteer row of the first full
+    city name in it, else of the first short name, else None."""
+    for kind in ("full", "short"):
+        hits = _find_cities(text, kind)
+        if hits:
+            return min(hits, key=lambda h: h[0])[1]
+    return None
+
+
+def _dominant_city(text: str) -> tuple[dict[str, str] | None, str]:
+    """Input: body text. Output: (row of the city the body is about, or None; a note for the warning).
+
+    The most frequently named city wins if it is named at least twice and more often than any other;
+    full names are counted first because short names are often ordinary words."""
+    for kind in ("full", "short"):
+        counts = Counter(row["city_zh"] for _, row in _find_cities(text, kind))
+        if not counts:
+            continue
+        (best, n), *rest = counts.most_common(2) + [("", 0)]
+        if n >= 2 and n > rest[0][1]:
+            return _name_index()[best], f"taken from the body, where {best} is named {n} times"
+        return None, f"the body names no city often enough ({dict(counts.most_common(3))})"
+    return None, "no gazetteer city named in title, issuer or body"
+
+
+def _split_orgs(s: str) -> str:
+    """Input: an issuer string. Output: it with a space between organisations written together
+    (中共银川市委银川市人民政府 -> 中共银川市委 银川市人民政府), so joint issuers read the same whatever
+    the page's spacing."""
+    names = _city_regex("full").pattern
+    s = re.sub(rf"(?<=[委府室厅局会部院办])(?=中共|{names})", " ", s)
+    return _norm_space(s)
+
+
+def _issuer_from_title(title: str) -> str | None:
+    """Input: a title. Output: the organisations named before 关于 (中共芜湖市委 芜湖市人民政府), or None."""
+    head, sep, _ = title.partition("关于")
+    head = head.strip()
+    if not sep or not head or not re.search(rf"{_ORG_END}$", head):
+        return None
+    return _split_orgs(head)
+
+
+def _signature(body_lines: list[str]) -> tuple[str | None, str | None]:
+    """Input: body lines. Output: (issuer from the signature, ISO signing date), each possibly None.
+
+    The signature is the block of organisation-name lines right above a line holding only a date
+    (泰安: '中共泰安市委' / '泰安市人民政府' / '2018年11月1日'). A date-only line without such a block
+    still gives the date (some documents print it under the title)."""
+    first_date = None
+    for i, line in enumerate(body_lines):
+        m = re.fullmatch(rf"[(（]?\s*{_DATE_ZH}\s*[)）]?", line)
+        if not m:
+            continue
+        date = _iso(*m.groups())
+        if not date:
+            continue
+        orgs = []
+        j = i - 1
+        while j >= 0 and len(orgs) < 3 and _ORG_LINE.match(body_lines[j]) and not _title_from_line(body_lines[j]):
+            orgs.insert(0, body_lines[j])
+            j -= 1
+        if orgs:
+            return _split_orgs(" ".join(orgs)), date
+        first_date = first_date or date
+    # Print line at the end of a document: '宜昌市人民政府办公室2018年5月14日印发'.
+    for line in body_lines:
+        m = re.fullmatch(rf"([{_CJK}\s]{{2,60}}?{_ORG_END})\s*{_DATE_ZH}\s*印发", line)
+        if m:
+            return _split_orgs(m.group(1)), first_date
+    return None, first_date
+
+
+# --------------------------------------------------------------------------------------------------
+# Dates
+# --------------------------------------------------------------------------------------------------
+
+def _labelled_date(full_text: str, labels: str) -> str | None:
+    """Input: full text, a regex alternation of header labels. Output: ISO date after the first such
+    label ('成文日期:2019-02-22', '添加时间:2019-01-14 16:28:16'), or None."""
+    for m in re.finditer(rf"(?:{labels})\s*[:：]\s*{_DATE_ANY}", full_text):
+        date = _iso(*m.groups())
+        if date:
+            return date
+    return None
+
+
+def _damaged_date(body_lines: list[str], published: str | None) -> tuple[str | None, str | None]:
+    """Input: body lines, the publication date if known. Output: (ISO date, the damaged line) or (None, None).
+
+    Scraped pages sometimes lose the 年/月/日 characters of a signing-date line ('2019222' for
+    2019年2月22日, '201912日)' for 2019年1月2日). Such a line is read only when its digits split into a
+    month and a day in exactly one valid way, and the date falls within a year before publication
+    (when that is known), so an ordinary number is not mistaken for a date."""
+    for line in body_lines:
+        m = re.fullmatch(r"[(（]?\s*((?:19|20)\d{2})(\d{2,4})\s*日?\s*[)）]?", line)
+        if not m:
+            continue
+        year, rest = int(m.group(1)), m.group(2)
+        dates = {_iso(year, int(rest[:k]), int(rest[k:])) for k in (1, 2) if 0 < k < len(rest) and rest[k] != "0"}
+        dates.discard(None)
+        if len(dates) != 1:
+            continue
+        date = dates.pop()
+        if published:
+            lag = (_dt.date.fromisoformat(published) - _dt.date.fromisoformat(date)).days
+            if not 0 <= lag <= 366:
+                continue
+        return date, line
+    return None, None
+
+
+def _date_on_doc_number_line(full_text: str, doc_number: str) -> str | None:
+    """Input: full text, the document's 文号. Output: ISO date written on a line that carries that 文号
+    ('温政办〔2014〕98号 2014-08-11'), or None; the last resort when no other date is there."""
+    for line in _lines(full_text):
+        if any(_normalise_doc_number(m) == doc_number for m in re.finditer(_DOCNUM, line)):
+            rest = re.sub(_DOCNUM, " ", line)  # the 文号's own year must not be read as a date
+            for m in re.finditer(_DATE_ANY, rest):
+                date = _iso(*m.groups())
+                if date:
+                    return date
+    return None
+
+
+# --------------------------------------------------------------------------------------------------
+# Horizon
+# --------------------------------------------------------------------------------------------------
+
+_YEAR = r"((?:19|20)\d{2})"
+# A target year: 到2020年, 至2020年, 截至2020年, or a goals paragraph opening with '2020年,'.
+_TARGET_YEAR = re.compile(rf"(?:到|至|截至|截止到?)\s*{_YEAR}\s*年|{_YEAR}\s*年\s*(?:底|末)?\s*[,，]")
+_STRIVE_YEAR = re.compile(rf"(?:到|至|力争(?:在|于|到)?)\s*{_YEAR}\s*年")
+_ANNUAL_WORDS = re.compile(r"年度|行动计划|工作计划|工作要点|工作方案|实施计划|计划$|要点$")
+
+
+def _horizon_from_title(title: str) -> tuple[int | None, str | None]:
+    """Input: a title. Output: (horizon, plan type) read from the title alone, or (None, None).
+
+    '(2018—2020年)' or '2018-2020年' is a multi-year plan ending in the second year; a single year in an
+    annual-plan title ('2018年度行动计划', '2014年...行动计划') is an annual plan for that year.
+    '到2025年' in a title is a target, left to the body rules."""
+    m = re.search(rf"{_YEAR}\s*年?\s*[-—–~～至到]\s*{_YEAR}\s*年?", title)
+    if m and int(m.group(2)) > int(m.group(1)):
+        return int(m.group(2)), "multi_year"
+    years = {int(y) for y in re.findall(rf"(?<![到至\d]){_YEAR}\s*年", title)}
+    if len(years) == 1 and _ANNUAL_WORDS.search(title) and not re.search(rf"[到至]\s*{_YEAR}", title):
+        return years.pop(), "annual"
+    return None, None
+
+
+def _goals_section(body_text: str) -> str:
+    """Input: body text. Output: the goals section: from the first heading-like line naming 目标
+    (一、总体要求和目标任务 / (二)工作目标。...) up to the next top-level heading (二、...), at most
+    4000 chars; '' when there is no such line."""
+    lines = body_text.splitlines()
+    for i, raw in enumerate(lines):
+        line = raw.strip()
+        if "目标" in line[:16]:
+            out = [line]
+            for nxt in lines[i + 1:]:
+                if re.match(r"\s*[一二三四五六七八九十]+、", nxt):
+                    break
+                out.append(nxt)
+            return "\n".join(out)[:4000]
+    return ""
+
+
+def _horizon_from_body(body_text: str, issued_year: int | None) -> tuple[int | None, str]:
+    """Input: body text, the issue year if known. Output: (horizon, which rule gave it).
+
+    The most common target year in the goals section (ties: the later year) wins; then the same over
+    the whole body; then the largest year named after 到/至/力争. Years before the issue year are
+    reviews of the past, not targets, and are ignored."""
+    def ok(y: int) -> bool:
+        return issued_year is None or y >= issued_year
+
+    for where, text in (("goals section", _goals_section(body_text)), ("body", body_text)):
+        years = [int(a or b) for a, b in _TARGET_YEAR.findall(text)]
+        counts = Counter(y for y in years if ok(y))
+        if counts:
+            best = max(counts.items(), key=lambda kv: (kv[1], kv[0]))[0]
+            return best, f"most common target year in the {where}"
+    years = [int(y) for y in _STRIVE_YEAR.findall(body_text) if ok(int(y))]
+    if years:
+        return max(years), "largest year after 到/至/力争"
+    return None, "no target year (到YYYY年 / YYYY年,) found"
+
+
+# --------------------------------------------------------------------------------------------------
+# Public API
+# --------------------------------------------------------------------------------------------------
+
+def infer_metadata(doc_id: str, full_text: str, body_text: str) -> DocumentMetadata:
+    """Input: doc_id (file stem), the whole cleaned page text, and the policy body (title through last
+    paragraph). Output: ``DocumentMetadata`` with every field the text supports; each field it cannot
+    infer is None with a warning '<doc_id>: <field>: <why>'. ``script`` is left for the caller.
+
+    Rules (general, never per file):
+    title     first line that names a policy document (see ``_title_from_line``), preferring one the body repeats;
+    city      gazetteer city in the title (full name, then short name), else in the issuer / signature,
+              else the city the body names most often; province and city_en from the gazetteer;
+    issuer    organisations before 关于 in the title, else the signature above the signing date;
+    issued    signing date in the body, else 成文日期, else a damaged signing date, else the page's
+              publication date, else a date on the 文号 line;
+    doc_number 文号 on the title line, in a 文号: field, or alone on a line;
+    horizon   year of an annual plan's title, else a title year range, else target years in the goals;
+    plan_type 'annual' for annual titles or targets in the issue year, else 'multi_year'.
+    """
+    meta = DocumentMetadata(doc_id=doc_id)
+    body = body_text if body_text and body_text.strip() else full_text
+    body_lines = _lines(body)
+
+    found = _find_title(full_text, body_text)
+    title_line = title_number = None
+    if found:
+        meta.title, title_line, title_number = found
+    else:
+        _warn(meta, "title", "no line names a policy document (方案/意见/计划/规划/纲要/通知/办法 with a city or 质量)")
+
+    # Issuer and signing date come from the same place in the body, the signature block.
+    sig_issuer, sig_date = _signature(body_lines)
+    meta.issuer = (_issuer_from_title(meta.title) if meta.title else None) or sig_issuer
+    if not meta.issuer:
+        _warn(meta, "issuer", "no organisation before 关于 in the title and no signature above a date")
+
+    row = None
+    for text in (meta.title, meta.issuer):
+        if text and not row:
+            row = _city_in(text)
+    province_in_title = _province_regex().search(meta.title or "")
+    if row is None and province_in_title:
+        # A title naming only a province (浙江省质量强省...) is a provincial document: the cities its
+        # body lists are not its subject.
+        meta.province = province_in_title.group()
+        _warn(meta, "city", f"title names the province {meta.province} but no city (provincial document?)")
+    elif row is None:
+        row, note = _dominant_city(body)
+        if row is None:
+            _warn(meta, "city", note)
+        else:
+            meta.warnings.append(f"{doc_id}: city: no city in title or issuer; {note}")
+    if row is not None:
+        meta.city, meta.city_en, meta.province = row["city_zh"], row["city_en"], row["province_zh"]
+    elif meta.province is None:
+        _warn(meta, "city_en", "no city")
+        _warn(meta, "province", "no city")
+    else:
+        _warn(meta, "city_en", "no city")
+
+    meta.doc_number = _find_doc_number(title_line, title_number, full_text, body_text)
+    if not meta.doc_number:
+        _warn(meta, "doc_number", "no 文号 on the title line, in a 文号 field or alone on a line")
+
+    published = _labelled_date(full_text, _PUBLISH_LABELS)
+    meta.issued = sig_date or _labelled_date(full_text, _SIGNING_LABELS)
+    if not meta.issued:
+        meta.issued, damaged = _damaged_date(body_lines, published)
+        if meta.issued:
+            meta.warnings.append(f"{doc_id}: issued: read from a damaged date line {damaged!r}")
+    if not meta.issued and published:
+        meta.issued = published
+        meta.warnings.append(f"{doc_id}: issued: no signing date; using the page's publication date")
+    if not meta.issued and meta.doc_number:
+        meta.issued = _date_on_doc_number_line(full_text, meta.doc_number)
+    if not meta.issued:
+        _warn(meta, "issued", "no signing date, no 成文日期/发布日期/添加时间 label, no date on the 文号 line")
+
+    issued_year = int(meta.issued[:4]) if meta.issued else None
+    meta.horizon, meta.plan_type = _horizon_from_title(meta.title or "")
+    if meta.horizon is None:
+        meta.horizon, why = _horizon_from_body(body, issued_year)
+        if meta.horizon is None:
+            _warn(meta, "horizon", why)
+            _warn(meta, "plan_type", "no horizon")
+        else:
+            # Targets for the issue year itself make a plan annual even when its title has no year.
+            meta.plan_type = "annual" if meta.horizon == issued_year else "multi_year"
+    return meta
+
+
+def _coerce(fld: str, value: str, where: str) -> object:
+    """Input: a field name, a non-empty curated value, a place for the error message.
+    Output: the value as the dataclass stores it (int horizon, checked date and enums); ValueError otherwise."""
+    value = value.strip()
+    if fld == "horizon":
+        if not re.fullmatch(r"(?:19|20)\d{2}", value):
+            raise ValueError(f"{where}: horizon must be a year, got {value!r}")
+        return int(value)
+    if fld == "issued":
+        try:
+            return _dt.date.fromisoformat(value).isoformat()
+        except ValueError:
+            raise ValueError(f"{where}: issued must be an ISO date YYYY-MM-DD, got {value!r}") from None
+    if fld == "plan_type" and value not in PLAN_TYPES:
+        raise ValueError(f"{where}: plan_type must be one of {PLAN_TYPES}, got {value!r}")
+    if fld == "script" and value not in SCRIPTS:
+        raise ValueError(f"{where}: script must be one of {SCRIPTS}, got {value!r}")
+    if fld == "doc_number":
+        m = re.fullmatch(_DOCNUM, value)
+        return _normalise_doc_number(m) if m else value
+    return value
+
+
+def apply_overrides(inferred: DocumentMetadata, row: dict) -> DocumentMetadata:
+    """Input: inferred metadata and a curated row (documents.csv columns; '' or None = no opinion).
+    Output: a new ``DocumentMetadata`` where each non-empty curated field wins; the input is unchanged.
+
+    Warnings about a field the row settles are dropped. When the row changes the city but leaves city_en
+    or province empty, those are taken from the gazetteer for the new city, so the three never disagree.
+    Raises ValueError if the row belongs to another doc_id or holds a malformed value."""
+    row_id = (row.get("doc_id") or "").strip()
+    if row_id and row_id != inferred.doc_id:
+        raise ValueError(f"override row for {row_id!r} applied to document {inferred.doc_id!r}")
+    changes: dict[str, object] = {}
+    for f in fields(DocumentMetadata):
+        if f.name in ("doc_id", "warnings"):
+            continue
+        value = row.get(f.name)
+        if value is None or str(value).strip() == "":
+            continue
+        changes[f.name] = _coerce(f.name, str(value), f"override for {inferred.doc_id}")
+    if "city" in changes and changes["city"] != inferred.city:
+        geo = lookup_city(str(changes["city"]))
+        if geo:
+            changes["city"] = geo["city_zh"]
+            changes.setdefault("city_en", geo["city_en"])
+            changes.setdefault("province", geo["province_zh"])
+    settled = {f"{inferred.doc_id}: {name}:" for name in changes}
+    warnings = [w for w in inferred.warnings if not any(w.startswith(s) for s in settled)]
+    return replace(inferred, warnings=warnings, **changes)
+
+
+def load_documents_csv(path: str | Path) -> dict[str, dict]:
+    """Input: path of a documents.csv (UTF-8, header row, a doc_id column; other columns as in
+    ``DOCUMENT_COLUMNS``). Output: doc_id -> row dict of stripped strings.
+
+    Raises ``DocumentsCSVError`` naming the file (and line) when the doc_id column is missing, a row has
+    more fields than the header, a doc_id is empty or repeated, or a value is malformed (bad date,
+    year, plan_type or script), so a curation slip is caught where it was made, not downstream."""
+    path = Path(path)
+    text = path.read_text(encoding="utf-8-sig")
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    if "doc_id" not in header:
+        raise DocumentsCSVError(f"{path}: no 'doc_id' column (header: {header})")
+    if len(set(header)) != len(header):
+        raise DocumentsCSVError(f"{path}: repeated column names in header {header}")
+    reader.fieldnames = header
+    out: dict[str, dict] = {}
+    first_line: dict[str, int] = {}
+    for raw in reader:
+        line = reader.line_num
+        if None in raw:
+            raise DocumentsCSVError(f"{path}: line {line}: more fields than the header has columns")
+        row = {k: (v or "").strip() for k, v in raw.items()}
+        doc_id = row["doc_id"]
+        if not doc_id:
+            if not any(row.values()):
+                continue  # a blank line is harmless
+            raise DocumentsCSVError(f"{path}: line {line}: empty doc_id")
+        if doc_id in out:
+            raise DocumentsCSVError(
+                f"{path}: line {line}: duplicate doc_id {doc_id!r} (first on line {first_line[doc_id]})")
+        for fld in ("horizon", "issued", "plan_type", "script"):
+            if row.get(fld):
+                try:
+                    _coerce(fld, row[fld], f"{path}: line {line}")
+                except ValueError as exc:
+                    raise DocumentsCSVError(str(exc)) from None
+        out[doc_id] = row
+        first_line[doc_id] = line
+    return out

@@ -79,8 +79,11 @@ def _is_header(line: str) -> bool:
     """Lines that belong to a document header or closing: title, 文号, addressee, signatory, date."""
     if is_boilerplate(line):
         return False
+    from .structure import heading_level  # local: structure imports nothing from here, but keep the DAG flat
+
     return bool(
-        _is_title(line)
+        heading_level(line)
+        or _is_title(line)
         or _DOC_NUMBER.search(line)
         or (_DATE.search(line) and len(line) <= 40)
         or (_ADDRESSEE.search(line) and len(line) <= 200)

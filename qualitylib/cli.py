@@ -163,6 +163,9 @@ def main(argv: list[str] | None = None) -> int:
     except FileNotFoundError as exc:
         _err(str(exc))
         return EXIT_USAGE
+    except BrokenPipeError:  # `qualitylib ... | head` closed the pipe: not an error
+        sys.stderr.close()
+        return 0
     except ValueError as exc:  # malformed documents.csv / gold file: the message names the file
         _err(str(exc))
         return EXIT_FAILURE

@@ -38,7 +38,7 @@ _LEAD = re.compile(
     r"^(?:(?:到|至|力争到|截至)?\s*20\d\d\s*年(?:底|末)?(?:前)?|确保|力争|争取|全市|全区|全县|全年|每年|年均|平均|使|实现|保证|"
     r"其中|同时|并|且|以及|及|和|与|等|再|进一步|基本|总数|分别|均|累计|今年|本年度|年内|[、\s])+"
 )
-_TRAIL = re.compile(r"(?:每年|年均|平均|按照|分别|均|总数|累计|力争|争取|确保|要|将|的|为|在|达|总量达|共|、|\s)+$")
+_TRAIL = re.compile(r"(?:每年|年均|平均|按照|分别|均|总数|累计|力争|争取|确保|稳定|保持|维持|控制|要|将|的|为|在|达|总量达|共|、|\s)+$")
 _RATE_TAIL = re.compile(r"(?:一次)?[\u4e00-\u9fff]{0,6}?(?:率|度|比例|比重|指数)$")
 # "其他工程项目达到98%以上": a subject with no measure borrows the rate of the clause before it.
 _ELLIPTICAL = re.compile(r"^(?:其他|其它|其余|其中|另外)[\u4e00-\u9fff]{0,8}$|^[\u4e00-\u9fff]{1,4}$")
@@ -193,9 +193,21 @@ def is_not_a_target(sentence: str, q: numbers.Quantity) -> str | None:
         return "chinese-numeral enumeration"
     if not q.unit:
         clause_start, _ = _clause_bounds(sentence, q.start)
-        if not SCORE_INDICATOR.search(_strip_cues(sentence[clause_start : q.start])):
+        measured = _strip_cues(sentence[clause_start : q.start])
+        if not (SCORE_INDICATOR.search(measured) or _RATE_TAIL.search(measured)):
             return "number without unit"
     return None
+
+
+def _noun_after_previous(sentence: str, quantities: list, q) -> str:
+    """'在现有45家省级品牌示范企业的基础上,力争再培育10家': a count with no noun of its own counts
+    the noun that followed the previous number with the same unit."""
+    for p in reversed([p for p in quantities if p.end <= q.start and p.unit == q.unit]):
+        noun = re.split(r"[,;:。、的]|基础上", sentence[p.end : q.start], maxsplit=1)[0]
+        noun = _strip_cues(noun)
+        if len(noun) >= 2:
+            return noun
+    return ""
 
 
 def _year_before(line_text: str, pos: int) -> int | None:
@@ -224,13 +236,15 @@ def extract_targets(doc: CleanDocument, meta: dict) -> pd.DataFrame:
         sec = section_at(sections, s_start)
         quantities = numbers.find_quantities(sentence)
         prev_indicator = ""
-        for k, q in enumerate(quantities):
+        kept: list[numbers.Quantity] = []
+        for q in quantities:
             if is_not_a_target(sentence, q):
                 continue
             c_start, c_end = _clause_bounds(sentence, q.start)
             clause_pre = sentence[c_start : q.start]
             # an enumeration (3项、10项) shares its verb; the indicator is what follows the last number
-            prev_end = max([p.end for p in quantities[:k] if p.end <= q.start and p.start >= c_start] or [c_start])
+            prev_end = max([p.end for p in kept if p.start >= c_start] or [c_start])
+            kept.append(q)
             own_pre = sentence[prev_end : q.start]
             own_pre = re.sub(r"^(?:以上|以下|左右)?[、和及与,]?", "", own_pre)
             after = sentence[q.end : q.end + 12]
@@ -239,6 +253,8 @@ def extract_targets(doc: CleanDocument, meta: dict) -> pd.DataFrame:
                 indicator = prev_indicator if not _strip_cues(own_pre) else _strip_cues(own_pre) + (_RATE_TAIL.search(prev_indicator).group(0) if _RATE_TAIL.search(prev_indicator) else "")
             elif q.unit == "%" and _ELLIPTICAL.match(indicator) and _RATE_TAIL.search(prev_indicator):
                 indicator = indicator + _RATE_TAIL.search(prev_indicator).group(0)
+            if not indicator:
+                indicator = _noun_after_previous(sentence, quantities, q)
             unit = q.unit
             if not unit and SCORE_INDICATOR.search(indicator):
                 unit = "分"
@@ -249,7 +265,8 @@ def extract_targets(doc: CleanDocument, meta: dict) -> pd.DataFrame:
                 year = section_year.get(sec.start)
             if year is None:
                 year = horizon
-            cm = codebook.map_indicator(indicator, unit=unit, context=sentence)
+            section_text = " > ".join(sec.path) if sec else ""
+            cm = codebook.map_indicator(indicator, unit=unit, context=f"{section_text}。{sentence}")
             b_start = s_start + q.num_start
             b_end = s_start + q.num_end
             pos = doc.raw_position(b_start, b_end)
@@ -276,7 +293,7 @@ def extract_targets(doc: CleanDocument, meta: dict) -> pd.DataFrame:
                     "kind": kind,
                     "target_year": year,
                     "plan_type": meta.get("plan_type"),
-                    "section": " > ".join(sec.path) if sec else "",
+                    "section": section_text,
                 }
             )
             prev_indicator = indicator

@@ -124,7 +124,10 @@ def sentences_frame(doc_id: str, body: str, line_of=None) -> pd.DataFrame:
             role, policy, agencies = "agency", "", _AGENCY_LINE.sub("", text).strip()
         else:
             policy, agencies = split_agency(text)
-            role = "heading" if is_heading_line and sec and len(policy) <= len(sec.marker) + len(sec.title) + 1 else "policy"
+            if agencies and not policy.strip("。；; "):
+                role = "agency"  # "(市质监局牵头,……负责)" standing after the task's full stop
+            else:
+                    role = "heading" if is_heading_line and sec and len(policy) <= len(sec.marker) + len(sec.title) + 1 else "policy"
         rows.append(
             {
                 "doc_id": doc_id,

@@ -34,34 +34,10 @@ MAINLAND_PROVINCES = {
 # it only has to yield {doc_id: (full_text, body_text)} in cleaned Simplified Chinese.
 # ------------------------------------------------------------------------------------------------
 
-_PINYIN_NOTE = re.compile(r"(?<=[\u4e00-\u9fff])\([a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*\)")
-_FULLWIDTH_TO_ASCII = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
-
-
-def approx_clean(raw: str) -> str:
-    """Drop pinyin notes after CJK chars (關(guān) -> 關), convert to Simplified, fold full-width ASCII."""
-    import opencc
-
-    return opencc.OpenCC("t2s").convert(_PINYIN_NOTE.sub("", raw)).translate(_FULLWIDTH_TO_ASCII)
-
-
-def approx_body(full_text: str) -> str:
-    """Title through last paragraph, roughly: from the first line that ends like a policy title and
-    names 质量, to the last long line ending a sentence or a responsibility note."""
-    lines = full_text.splitlines()
-    start = next(i for i, s in enumerate(lines)
-                 if "质量" in s and re.search(r"(方案|意见|计划|通知)\s*(\(.*\))?\s*$", s) and "。" not in s)
-    end = max(i for i, s in enumerate(lines) if len(s.strip()) >= 30 and s.strip().endswith(("。", ")")))
-    return "\n".join(lines[start:end + 1])
-
-
 @pytest.fixture(scope="module")
-def approx_cleaned_seeds() -> dict[str, tuple[str, str]]:
-    """doc_id -> (full_text, body_text) of each seed, cleaned approximately (see ``approx_clean``)."""
-    out = {}
-    for path in sorted((ROOT / "data" / "raw").glob("*.txt")):
-        full = approx_clean(path.read_text(encoding="utf-8"))
-        out[path.stem] = (full, approx_body(full))
+def seed_texts(cleaned_seeds) -> dict[str, tuple[str, str]]:
+    """doc_id -> (full_text, body_text) of each seed, from the real cleaner."""
+    out = {doc_id: (doc.full_text, doc.body) for doc_id, doc in cleaned_seeds.items()}
     assert len(out) == 5
     return out
 
@@ -153,8 +129,8 @@ SEED_IDS = ["000_046505ed9ec08cda", "001_3ec8c45db7a89b0a", "002_ff6592d0f8b846a
 
 
 @pytest.mark.parametrize("doc_id", SEED_IDS)
-def test_inference_agrees_with_curated_seed(doc_id, approx_cleaned_seeds, curated):
-    full, body = approx_cleaned_seeds[doc_id]
+def test_inference_agrees_with_curated_seed(doc_id, seed_texts, curated):
+    full, body = seed_texts[doc_id]
     meta = infer_metadata(doc_id, full, body)
     row = curated[doc_id]
     for fld in ("city", "city_en", "province", "issued", "horizon", "title", "issuer", "plan_type", "doc_number"):
@@ -164,22 +140,22 @@ def test_inference_agrees_with_curated_seed(doc_id, approx_cleaned_seeds, curate
     assert meta.script is None  # the caller fills it
 
 
-def test_seed_inference_without_body_text(approx_cleaned_seeds, curated):
+def test_seed_inference_without_body_text(seed_texts, curated):
     # An empty body falls back to the full text; the navigation around it must not change the answers.
-    for doc_id, (full, _) in approx_cleaned_seeds.items():
+    for doc_id, (full, _) in seed_texts.items():
         meta = infer_metadata(doc_id, full, "")
         assert (meta.city, meta.issued, meta.horizon, meta.title) == (
             curated[doc_id]["city"], curated[doc_id]["issued"], int(curated[doc_id]["horizon"]),
             curated[doc_id]["title"])
 
 
-def test_seed_warnings_name_doc_and_field(approx_cleaned_seeds):
-    full, body = approx_cleaned_seeds["001_3ec8c45db7a89b0a"]
+def test_seed_warnings_name_doc_and_field(seed_texts):
+    full, body = seed_texts["001_3ec8c45db7a89b0a"]
     meta = infer_metadata("001_3ec8c45db7a89b0a", full, body)
     # Tai'an's notice carries no 文号 anywhere in the page.
     assert meta.doc_number is None
     assert any(w.startswith("001_3ec8c45db7a89b0a: doc_number:") for w in meta.warnings)
-    full, body = approx_cleaned_seeds["003_ddbf447394a1dcdd"]
+    full, body = seed_texts["003_ddbf447394a1dcdd"]
     assert infer_metadata("003_ddbf447394a1dcdd", full, body).warnings == []
 
 

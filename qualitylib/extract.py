@@ -35,8 +35,8 @@ _BASELINE_AFTER = re.compile(r"^\s*(?:的)?基础上")
 _CAPACITY_BEFORE = re.compile(r"年产(?:能)?\s*$|年产值\s*$|总投资\s*$|投资\s*$")
 # Leading words that introduce a clause but are not part of the measured thing.
 _LEAD = re.compile(
-    r"^(?:(?:到|至|力争到|截至)?\s*20\d\d\s*年(?:底|末)?(?:前)?|确保|力争|争取|全市|全区|全县|全年|每年|年均|平均|使|实现|保证|"
-    r"其中|同时|并|且|以及|及|和|与|等|再|进一步|基本|总数|分别|均|累计|今年|本年度|年内|[、\s])+"
+    r"^(?:\([一二三四五六七八九十\d]{1,3}\)|[一二三四五六七八九十]{1,3}、|\d{1,2}[.、](?!\d)|(?:到|至|力争到|截至)?\s*20\d\d\s*年(?:底|末)?(?:前)?|确保|力争|争取|全市|全区|全县|全年|每年|年均|平均|使|实现|保证|"
+    r"其中|同时|并|且|以及|及|和|与|等|再|进一步|基本|总数|分别|均|累计|今年|本年度|年内|为|对|向|面向|给|[、\s])+"
 )
 _TRAIL = re.compile(r"(?:每年|年均|平均|按照|分别|均|总数|累计|力争|争取|确保|稳定|保持|维持|控制|要|将|的|为|在|达|总量达|共|、|\s)+$")
 _RATE_TAIL = re.compile(r"(?:一次)?[\u4e00-\u9fff]{0,6}?(?:率|度|比例|比重|指数)$")
@@ -174,6 +174,15 @@ def _inside_quotes(sentence: str, pos: int) -> bool:
     return False
 
 
+def _committed_chinese_count(sentence: str, q: numbers.Quantity) -> bool:
+    """A Chinese-numeral count is a target when it closes its clause (名牌产品十五个。) or a target verb
+    stands right before it (培育两三个企业), not when it sums up an enumeration (A、B四支队伍)."""
+    if re.match(r"\s*(?:以上|以下|左右)?\s*(?:[,;:。、]|$)", sentence[q.end :]):
+        return True
+    before = re.sub(r"(?:力争|争取|再|每年|全年|确保)+$", "", sentence[: q.start])
+    return any(m.end() == len(before) for m in _patterns()["kind"].finditer(before))
+
+
 def is_not_a_target(sentence: str, q: numbers.Quantity) -> str | None:
     """Input: a sentence and a quantity in it. Output: why it is not a target, or None.
     Combines the number-level classification with context: baselines, quoted names, capacities,
@@ -188,8 +197,12 @@ def is_not_a_target(sentence: str, q: numbers.Quantity) -> str | None:
         return "quoted name"
     if _CAPACITY_BEFORE.search(before):
         return "capacity of a named project"
-    if q.numeral == "chinese" and q.unit != "%":
-        # 三大战役, 两个板块, 四支队伍: small Chinese numerals in policy prose enumerate, they don't commit
+    if q.numeral == "chinese" and q.surface.startswith("一") and q.unit in ("批", "些", "系列"):
+        return "vague quantity"  # 培育一批名牌产品: "a number of", not a count
+    if q.surface.endswith("周年"):
+        return "anniversary"
+    if q.numeral == "chinese" and q.unit != "%" and not _committed_chinese_count(sentence, q):
+        # 三大战役, 两个板块, A、B、C四支队伍: Chinese numerals before a noun enumerate, they don't commit
         return "chinese-numeral enumeration"
     if not q.unit:
         clause_start, _ = _clause_bounds(sentence, q.start)
@@ -248,6 +261,8 @@ def extract_targets(doc: CleanDocument, meta: dict) -> pd.DataFrame:
             own_pre = sentence[prev_end : q.start]
             own_pre = re.sub(r"^(?:以上|以下|左右)?[、和及与,]?", "", own_pre)
             after = sentence[q.end : q.end + 12]
+            if own_pre.endswith("的"):
+                own_pre = ""  # "重点支持的16.4亿元技术改造项目": the number qualifies the noun after it
             indicator = indicator_phrase(own_pre, sentence[q.end : c_end])
             if not re.search(r"[\u4e00-\u9fff]{2}", _strip_cues(own_pre)) and prev_indicator and q.unit in ("%", "个百分点"):
                 indicator = prev_indicator if not _strip_cues(own_pre) else _strip_cues(own_pre) + (_RATE_TAIL.search(prev_indicator).group(0) if _RATE_TAIL.search(prev_indicator) else "")

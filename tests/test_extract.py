@@ -156,4 +156,24 @@ def test_cli_extract_writes_csv(tmp_path, root):
     proc = subprocess.run([sys.executable, "-m", "qualitylib.cli", "extract", str(FIXTURES), "-o", str(out), "-q"], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     frame = pd.read_csv(out)
-    assert set(frame["doc_id"]) == {"jiaxing_2021", "yanbian_2016_trad"}
+    assert set(frame["doc_id"]) == {p.stem for p in FIXTURES.glob("*.txt")}
+
+
+def test_excerpt_with_chinese_numerals_and_full_width_digits():
+    """An excerpt that stops mid-sentence, full-width digits, 百分之九十五, 十五个, 两三个, money, 万 multipliers."""
+    text = (FIXTURES / "shaoxing_2012_excerpt.txt").read_text(encoding="utf-8")
+    t = _targets_of(text, encoding="gb18030", meta={"horizon": 2012})
+    r = _row(t, 95.0, "%")
+    assert (r.code, r.comparator, r.number_text) == ("manufacturing_product_pass_rate", ">=", "百分之九十五")
+    r = _row(t, 15.0, "个")
+    assert (r.kind, r.code) == ("increment", "famous_brand_products")
+    assert not r.indicator.startswith("(")
+    r = _row(t, 2.0, "个")
+    assert (r.value_hi, r.comparator) == (3.0, "range")
+    assert _row(t, 0.5, "%").comparator == "<="
+    assert _row(t, 8.0, "%").kind == "annual_growth"
+    assert _row(t, 12000.0, "家").indicator.startswith("企业")
+    assert _row(t, 1640000000.0, "元").value == 1640000000.0
+    r = _row(t, 120000.0, "亩")
+    assert (r.comparator, r.line) == ("=", 7)  # 左右: approximate; the excerpt's last line still counts
+    assert "一批" not in set(t["number_text"])

@@ -99,6 +99,20 @@ def test_agency_notes_are_not_coded():
     assert E.strip_agency_notes("成立领导小组（以下简称质强办）") == "成立领导小组（以下简称质强办）"
 
 
+def test_bare_agency_lines_leave_the_denominator():
+    df = pd.DataFrame({
+        "doc_id": ["d"] * 3, "city": ["测市"] * 3, "city_en": ["Ceshi"] * 3, "sentence_id": [0, 1, 2],
+        "section_path": ["1"] * 3,
+        "text": ["推进品牌建设。", "责任单位：市财政局、各县（市）区人民政府", "加快发展制造业。"],
+    })
+    coded = E.code_sentences(df)
+    assert coded.groupby("sentence_id")["in_scope"].first().tolist() == [1, 0, 1]
+    assert coded.loc[coded["sentence_id"] == 1, "hit"].sum() == 0
+    sh = E.theme_shares(coded).set_index("theme")
+    assert sh.loc["brands_awards", "n_sentences"] == 2
+    assert sh.loc["brands_awards", "share"] == 0.5
+
+
 @pytest.mark.parametrize("bad, msg", [
     (pd.DataFrame(), "empty"),
     (pd.DataFrame({"city": ["a"], "text": ["x"]}), "missing column"),
@@ -166,6 +180,23 @@ def test_tfidf_profile(sentences):
     top = tf[tf["city"] == "戊市"]["term"].str.cat()
     assert any(w in top for w in ("服务", "旅游", "政务", "营商"))
     assert (tf.groupby("city")["tfidf"].apply(lambda s: s.is_monotonic_decreasing)).all()
+
+
+def test_tfidf_drops_shared_terms_and_city_names():
+    df = pd.DataFrame({
+        "doc_id": ["a", "a", "b", "b"], "city": ["芜湖市", "芜湖市", "宜昌市", "宜昌市"],
+        "city_en": ["Wuhu", "Wuhu", "Yichang", "Yichang"], "sentence_id": [0, 1, 0, 1],
+        "section_path": ["1"] * 4,
+        "text": ["芜湖市推进质量提升和智能制造。", "芜湖市发展智能制造。",
+                 "宜昌市推进质量提升和生态旅游。", "宜昌市发展生态旅游。"],
+    })
+    tf = E.tfidf_profile(df, top_n=20)
+    terms = set(tf["term"])
+    assert "智能制造" in terms and "生态旅游" in terms
+    assert not any(("芜湖" in t) or ("宜昌" in t) or ("湖市" in t) for t in terms)
+    assert not any(t in terms for t in ("质量", "提升", "推进"))  # in every city
+    kept = E.tfidf_profile(df, top_n=50, drop_shared=False, drop_city_names=False)
+    assert any("芜湖" in t for t in kept["term"]) and any("质量" in t for t in kept["term"])
 
 
 def test_tfidf_needs_two_cities(sentences):

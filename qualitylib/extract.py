@@ -36,12 +36,13 @@ _CAPACITY_BEFORE = re.compile(r"年产(?:能)?\s*$|年产值\s*$|总投资\s*$|�
 # Leading words that introduce a clause but are not part of the measured thing.
 _LEAD = re.compile(
     r"^(?:\([一二三四五六七八九十\d]{1,3}\)|[一二三四五六七八九十]{1,3}、|\d{1,2}[.、](?!\d)|(?:到|至|力争到|截至)?\s*20\d\d\s*年(?:底|末)?(?:前)?|确保|力争|争取|全市|全区|全县|全年|每年|年均|平均|使|实现|保证|"
-    r"其中|同时|并|且|以及|及|和|与|等|再|进一步|基本|总数|分别|均|累计|今年|本年度|年内|为|对|向|面向|给|[、\s])+"
+    r"其中|同时|并|且|以及|及|和|与|等|再|进一步|基本|总数|分别|均|累计|今年|本年度|年内|为|对|向|面向|给|在|全面|推行|[、\s])+"
 )
-_TRAIL = re.compile(r"(?:每年|年均|平均|按照|分别|均|总数|累计|力争|争取|确保|稳定|保持|维持|控制|要|将|的|为|在|达|总量达|共|、|\s)+$")
+_TRAIL = re.compile(r"(?:和|及|与|每年|年均|平均|按照|分别|均|总数|累计|力争|争取|确保|稳定|保持|维持|控制|要|将|的|为|在|达|总量达|共|、|\s)+$")
 _RATE_TAIL = re.compile(r"(?:一次)?[\u4e00-\u9fff]{0,6}?(?:率|度|比例|比重|指数)$")
 # "其他工程项目达到98%以上": a subject with no measure borrows the rate of the clause before it.
 _ELLIPTICAL = re.compile(r"^(?:其他|其它|其余|其中|另外)[\u4e00-\u9fff]{0,8}$|^[\u4e00-\u9fff]{1,4}$")
+_GENERIC_RATE = re.compile(r"^[\u4e00-\u9fff]{0,2}(?:率|度)$")
 SCORE_INDICATOR = re.compile(r"(?:满意度|指数|得分|评分)$")
 
 
@@ -120,21 +121,45 @@ def kind_of(q: numbers.Quantity, before: str, after: str) -> str:
     return kind
 
 
-def indicator_phrase(before: str, after: str) -> str:
-    """Input: the clause text before the number (after any earlier number of the clause) and after
-    it. Output: the measured thing, shortest meaningful form: the noun phrase before the number with
-    time words, adverbs and the target verb stripped; else the phrase after the number."""
-    phrase = _strip_cues(before)
-    # "A、B、C等高端品牌": the head after the last 等 is what is counted
-    head = phrase.rsplit("等", 1)[-1] if "等" in phrase else ""
-    if len(re.findall(r"[\u4e00-\u9fff]", head)) >= 2:
-        return head
-    if len(re.findall(r"[\u4e00-\u9fff]", phrase)) >= 2:
-        return phrase
+def _noun_after(after: str) -> str:
+    """The noun phrase right after a number: up to the next clause break, number, or a 、 that is not
+    inside parentheses (县(市、区) stays whole)."""
     post = re.sub(r"^(?:以上|以下|以内|左右|及以上)", "", after)
     post = _CLAUSE_BREAK.split(post, maxsplit=1)[0]
-    post = re.split(r"[、]", post, maxsplit=1)[0]
-    return (phrase + _strip_cues(post)).strip()[:40]
+    post = re.split(r"\d|[一二两三四五六七八九十]+[个项家件]", post, maxsplit=1)[0]
+    depth, cut = 0, len(post)
+    for i, ch in enumerate(post):
+        depth += ch == "("
+        depth -= ch == ")"
+        if ch == "、" and depth <= 0:
+            cut = i
+            break
+    return _strip_cues(post[:cut])
+
+
+def indicator_phrase(before: str, after: str, count_unit: bool = False) -> str:
+    """Input: the clause text before the number (after any earlier number of the clause), the text
+    after it, and whether the unit is a measure word of a count. Output: the measured thing, shortest
+    meaningful form. Usually the noun phrase before the number with time words, adverbs and the target
+    verb stripped (新增高效节水灌溉面积8万亩). When a verb stands right before a count, the counted
+    noun follows it (举办1-2期质量公益培训); a short modifier before a count joins the noun after it
+    (完成城区11条不达标水体整治)."""
+    phrase = _strip_cues(before)
+    post = _noun_after(after)
+    verb_before = any(m.end() == len(before.rstrip()) for m in _patterns()["kind"].finditer(before.rstrip()))
+    cjk = lambda t: len(re.findall(r"[\u4e00-\u9fff]", t))  # noqa: E731
+    if count_unit and cjk(post) >= 2:
+        if verb_before:
+            return post[:40]
+        if cjk(phrase) <= 6:
+            return (phrase + post)[:40]
+    # "A、B、C等高端品牌": the head after the last 等 is what is counted
+    head = phrase.rsplit("等", 1)[-1] if "等" in phrase else ""
+    if cjk(head) >= 2:
+        return head
+    if cjk(phrase) >= 2:
+        return phrase
+    return (phrase + post).strip()[:40]
 
 
 def _strip_cues(text: str) -> str:
@@ -263,13 +288,17 @@ def extract_targets(doc: CleanDocument, meta: dict) -> pd.DataFrame:
             after = sentence[q.end : q.end + 12]
             if own_pre.endswith("的"):
                 own_pre = ""  # "重点支持的16.4亿元技术改造项目": the number qualifies the noun after it
-            indicator = indicator_phrase(own_pre, sentence[q.end : c_end])
+            indicator = indicator_phrase(own_pre, sentence[q.end : c_end], numbers.unit_kind(q.unit) == "count")
             if not re.search(r"[\u4e00-\u9fff]{2}", _strip_cues(own_pre)) and prev_indicator and q.unit in ("%", "个百分点"):
                 indicator = prev_indicator if not _strip_cues(own_pre) else _strip_cues(own_pre) + (_RATE_TAIL.search(prev_indicator).group(0) if _RATE_TAIL.search(prev_indicator) else "")
             elif q.unit == "%" and _ELLIPTICAL.match(indicator) and _RATE_TAIL.search(prev_indicator):
                 indicator = indicator + _RATE_TAIL.search(prev_indicator).group(0)
             if not indicator:
-                indicator = _noun_after_previous(sentence, quantities, q)
+                indicator = _noun_after_previous(sentence, quantities, q) or prev_indicator
+            if _GENERIC_RATE.match(indicator) and c_start > 0:
+                # "全面推行……创建活动,覆盖率达到100%": the rate is of what the clause before names
+                prev_start, _ = _clause_bounds(sentence, c_start - 1)
+                indicator = _strip_cues(sentence[prev_start : c_start - 1]) + indicator
             unit = q.unit
             if not unit and SCORE_INDICATOR.search(indicator):
                 unit = "分"

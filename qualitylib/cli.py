@@ -101,9 +101,7 @@ def cmd_evaluate(args) -> int:
 def cmd_run(args) -> int:
     from . import runner
 
-    config = runner.load_config(args.params)
-    if args.only:
-        config.notebooks = list(args.only)
+    config = runner.load_config(args.params, notebooks=args.only or None)
     return runner.run(config)
 
 

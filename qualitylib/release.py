@@ -1,0 +1,441 @@
+"""The citable data release: a Frictionless data package around the processed tables, a README that
+says what the data is and is not, and ``CITATION.cff`` at the repository root.
+
+``write_release(processed_dir, version, accuracy=None)`` writes
+
+* ``<processed_dir>/datapackage.json`` -- a Frictionless (tabular) data package: one resource per
+  CSV in ``processed_dir`` with a Table Schema (field types and descriptions), primary keys where
+  they are natural and hold, and foreign keys: ``code`` of ``targets.csv`` and
+  ``indicator_table.csv`` into ``codebook.csv``; ``doc_id`` of ``sentences``, ``targets`` and
+  ``indicator_table`` into ``documents.csv``. Sizes and SHA-256 hashes make it verifiable.
+* ``<processed_dir>/README.md`` -- what the data is and is not, how it was made, extraction
+  accuracy (from ``accuracy``; a placeholder when None) and known limits.
+* ``CITATION.cff`` (default: the project root) whose ``version`` is ``version``.
+
+Everything is deterministic (no timestamps; JSON keys in a fixed order; resources in a fixed order)
+and written atomically, so a rerun on the same data changes nothing.
+
+Field types: each known column has a declared type; when the CSV text does not fit it (e.g. an
+integer column that became ``2020.0`` because of a missing value) the type is relaxed
+integer -> number -> string, so the package always validates against its own data. A declared
+primary key is only kept if it is unique and complete in the data.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import re
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from .outputs import write_text_atomic
+
+__all__ = ["TABLES", "write_release", "datapackage_descriptor", "citation_cff", "readme_text"]
+
+PACKAGE_NAME = "qualitylib-quality-strong-city-indicators"
+
+# --------------------------------------------------------------------------------------------
+# what each table and column means
+# --------------------------------------------------------------------------------------------
+_COMMON = {
+    "doc_id": ("string", "Document id: the raw file name without extension (sequence number and content hash prefix)."),
+    "city": ("string", "City (prefecture-level) the document is for, in Chinese (simplified)."),
+    "city_en": ("string", "City name in pinyin."),
+    "province": ("string", "Province (or autonomous region) of the city, in Chinese."),
+    "line": ("integer", "1-based line number in the raw file where the item starts."),
+    "code": ("string", "Canonical indicator code from the codebook (codebook.csv); 'other' = fits no code."),
+    "family": ("string", "Indicator family: pass_rate, satisfaction, standards, brands or other."),
+    "series": ("string", "Measurement series within a code (e.g. supervision_spot_check vs routine_monitoring); values of different series are not comparable."),
+    "label_zh": ("string", "Indicator label in Chinese."),
+    "label_en": ("string", "Indicator label in English."),
+    "value": ("number", "Target value as a number (lower bound for ranges)."),
+    "value_hi": ("number", "Upper bound when the target is a range; empty otherwise."),
+    "unit": ("string", "Unit as written (normalised to simplified Chinese), e.g. %, 项, 个, 件, 分."),
+    "comparator": ("string", "How the value binds: >= (at least), <= (at most), = (exactly/keep at), range."),
+    "kind": ("string", "Kind of target: level (value to reach or keep), increment (number newly added), annual_growth (growth rate per year), delta (increase by)."),
+    "target_year": ("integer", "Year by which the target is to be met."),
+    "plan_type": ("string", "annual (a plan for one year) or multi_year."),
+    "quote": ("string", "The words of the policy text around the number, as extracted (for checking)."),
+}
+
+TABLES: dict[str, dict[str, Any]] = {
+    "documents": {
+        "title": "Policy documents",
+        "description": "One row per policy document (one per city): metadata curated or inferred from the text, and processing statistics.",
+        "primary_key": ["doc_id"],
+        "foreign_keys": [],
+        "fields": {
+            "issuer": ("string", "Issuing body (e.g. 市人民政府办公室), in Chinese."),
+            "issued": ("date", "Date the document was issued (YYYY-MM-DD)."),
+            "horizon": ("integer", "Year the plan's targets are for."),
+            "script": ("string", "Script of the raw text: simplified or traditional (converted to simplified for analysis)."),
+            "doc_number": ("string", "Official document number (文号), when the text gives one."),
+            "title": ("string", "Document title in Chinese."),
+            "encoding": ("string", "Character encoding the raw file was decoded from."),
+            "sha256": ("string", "SHA-256 of the raw file bytes (hex)."),
+            "n_sections": ("integer", "Number of section headings found."),
+            "n_sentences": ("integer", "Number of policy sentences (role == policy in sentences.csv)."),
+            "n_targets": ("integer", "Number of extracted targets (rows in targets.csv)."),
+            "n_repairs": ("integer", "Number of character repairs made while cleaning (mojibake, lost bytes)."),
+        },
+    },
+    "sentences": {
+        "title": "Sentences",
+        "description": "The cleaned body text of every document split into sentences, with the section each belongs to; the basis of the policy-emphasis analysis.",
+        "primary_key": ["doc_id", "sentence_id"],
+        "foreign_keys": [("doc_id", "documents", "doc_id")],
+        "fields": {
+            "sentence_id": ("integer", "0-based sentence number within the document."),
+            "start": ("integer", "Start offset (characters) of the sentence in the cleaned body."),
+            "end": ("integer", "End offset (characters, exclusive) in the cleaned body."),
+            "section_path": ("string", "Headings above the sentence, outermost first, joined by ' > '."),
+            "role": ("string", "heading, policy (a sentence of policy content) or agency (only a lead/responsible-agency note)."),
+            "text": ("string", "Sentence text without the agency note (simplified Chinese); empty when the sentence was only an agency note."),
+            "agencies": ("string", "Lead/responsible agencies named in the sentence's note, if any."),
+        },
+    },
+    "targets": {
+        "title": "Extracted targets",
+        "description": "Every quantitative target read from the texts, one row per number, with its indicator, code, comparator, unit, kind, target year and the exact place in the raw file.",
+        "primary_key": ["doc_id", "raw_start", "raw_end"],
+        "foreign_keys": [("code", "codebook", "code"), ("doc_id", "documents", "doc_id")],
+        "fields": {
+            "raw_start": ("integer", "Start offset (characters) of the number in the decoded raw file."),
+            "raw_end": ("integer", "End offset (characters, exclusive) of the number in the decoded raw file."),
+            "byte_start": ("integer", "Start offset (bytes) of the number in the raw file."),
+            "byte_end": ("integer", "End offset (bytes, exclusive) of the number in the raw file."),
+            "number_text": ("string", "The number as written, with its unit (e.g. 98%, 三项)."),
+            "indicator": ("string", "Indicator phrase the number measures, as read from the clause."),
+            "section": ("string", "Headings above the target, outermost first, joined by ' > '."),
+        },
+    },
+    "indicator_table": {
+        "title": "Indicator table",
+        "description": "One headline target per city and indicator code (level over increment, then latest year, then first in the text); the common table the comparisons use. Rows coded 'other' are left out.",
+        "primary_key": ["city_en", "code"],
+        "foreign_keys": [("code", "codebook", "code"), ("doc_id", "documents", "doc_id")],
+        "fields": {
+            "n_values": ("integer", "How many target values the city sets for this code (all in targets.csv)."),
+            "min_value": ("number", "Smallest of those values."),
+            "max_value": ("number", "Largest of those values."),
+            "quote": ("string", "Quote of the headline target."),
+            "line": ("integer", "Raw-file line of the headline target."),
+        },
+    },
+    "codebook": {
+        "title": "Indicator codebook",
+        "description": "The canonical indicator codes the targets are mapped to, with family, default series, labels and definitions.",
+        "primary_key": ["code"],
+        "foreign_keys": [],
+        "fields": {
+            "series": ("string", "Default measurement series of the code (a target may carry a more specific one)."),
+            "definition_en": ("string", "What the indicator measures."),
+            "default_unit": ("string", "Usual unit of the indicator."),
+        },
+    },
+    "failures": {
+        "title": "Failed files",
+        "description": "Raw files that could not be processed, with the reason; empty when every file was processed.",
+        "primary_key": [],
+        "foreign_keys": [],
+        "fields": {
+            "path": ("string", "Path of the raw file."),
+            "problem": ("string", "Why it was skipped."),
+        },
+    },
+}
+
+_INT = re.compile(r"^[+-]?\d+$")
+_NUM = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _read_csv(path: Path) -> tuple[list[str], list[list[str]]]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    return (rows[0] if rows else []), rows[1:]
+
+
+def _fits(kind: str, values: list[str]) -> bool:
+    vals = [v for v in values if v != ""]
+    if kind == "integer":
+        return all(_INT.match(v) for v in vals)
+    if kind == "number":
+        return all(_NUM.match(v) or v in ("NaN", "inf", "-inf") for v in vals)
+    if kind == "date":
+        return all(_DATE.match(v) for v in vals)
+    return True
+
+
+def _field(name: str, declared: tuple[str, str] | None, values: list[str]) -> dict[str, Any]:
+    kind, desc = declared if declared else ("string", "")
+    for candidate in {"integer": ("integer", "number", "string"), "number": ("number", "string"),
+                      "date": ("date", "string")}.get(kind, (kind,)):
+        if _fits(candidate, values):
+            kind = candidate
+            break
+    out: dict[str, Any] = {"name": name, "type": kind}
+    if kind == "date":
+        out["format"] = "%Y-%m-%d"
+    out["description"] = desc or "(not documented: column added after this schema was written)"
+    return out
+
+
+def _unique_key(header: list[str], rows: list[list[str]], key: list[str]) -> bool:
+    if not key or any(k not in header for k in key):
+        return False
+    idx = [header.index(k) for k in key]
+    seen = set()
+    for r in rows:
+        t = tuple(r[i] for i in idx)
+        if any(v == "" for v in t) or t in seen:
+            return False
+        seen.add(t)
+    return True
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _csv_files(processed_dir: Path) -> list[Path]:
+    """Known tables in ``TABLES`` order, then any other CSV by name."""
+    present = {p.stem: p for p in sorted(processed_dir.glob("*.csv"))}
+    return [present[t] for t in TABLES if t in present] + [p for s, p in present.items() if s not in TABLES]
+
+
+def _project_meta(root: Path | None) -> dict[str, Any]:
+    if root is not None and (root / "pyproject.toml").is_file():
+        return tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8")).get("project", {})
+    return {}
+
+
+def _default_root() -> Path:
+    from .runner import find_root
+
+    return find_root()
+
+
+def datapackage_descriptor(processed_dir: str | Path, version: str) -> dict[str, Any]:
+    """Input: the processed folder and the release version. Output: the data package descriptor
+    (a dict, JSON-ready) for every CSV in the folder."""
+    folder = Path(processed_dir)
+    files = _csv_files(folder)
+    present = {p.stem for p in files}
+    resources = []
+    for path in files:
+        spec = TABLES.get(path.stem, {"title": path.stem, "description": "", "primary_key": [],
+                                      "foreign_keys": [], "fields": {}})
+        header, rows = _read_csv(path)
+        columns = {h: [r[i] if i < len(r) else "" for r in rows] for i, h in enumerate(header)}
+        fields = [_field(h, spec["fields"].get(h) or _COMMON.get(h), columns[h]) for h in header]
+        schema: dict[str, Any] = {"fields": fields, "missingValues": [""]}
+        if _unique_key(header, rows, list(spec["primary_key"])):
+            schema["primaryKey"] = list(spec["primary_key"])
+        fks = [{"fields": [col], "reference": {"resource": ref, "fields": [ref_col]}}
+               for col, ref, ref_col in spec["foreign_keys"] if col in header and ref in present]
+        if fks:
+            schema["foreignKeys"] = fks
+        resources.append({
+            "name": path.stem,
+            "title": spec["title"],
+            "description": spec["description"],
+            "path": path.name,
+            "type": "table",
+            "scheme": "file",
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
+            "bytes": path.stat().st_size,
+            "hash": f"sha256:{_sha256(path)}",
+            "schema": schema,
+        })
+    return {
+        "name": PACKAGE_NAME,
+        "title": "Quality-strong-city (质量强市) policy targets of Chinese cities",
+        "description": ("Quantitative targets extracted from Chinese cities' quality-strong-city policy documents and "
+                        "mapped onto a common indicator codebook, with the sentences of the texts. Made with qualitylib; "
+                        "see README.md for what the data is and is not."),
+        "version": version,
+        "licenses": [{"name": "MIT", "title": "MIT License (as the qualitylib project)"}],
+        "keywords": ["quality-strong city", "质量强市", "China", "policy targets", "indicators", "text as data"],
+        "resources": resources,
+    }
+
+
+def _accuracy_section(accuracy: Mapping[str, Any] | None) -> str:
+    if not accuracy:
+        return ("Extraction accuracy has **not been filled in for this release**. It is measured against the "
+                "hand annotation in `data/annotations/` (precision, recall and field agreement of the extracted "
+                "targets; see `qualitylib/evaluate.py`).\n")
+
+    def fmt(v: Any) -> str:
+        if isinstance(v, float):
+            return f"{v:.3f}"
+        return str(v)
+
+    lines = ["Measured against the hand annotation in `data/annotations/` (see `qualitylib/evaluate.py`):", "",
+             "| measure | value |", "|---|---|"]
+    for key, val in accuracy.items():
+        if isinstance(val, Mapping):
+            for sub, v in val.items():
+                lines.append(f"| {key}: {sub} | {fmt(v)} |")
+        else:
+            lines.append(f"| {key} | {fmt(val)} |")
+    return "\n".join(lines) + "\n"
+
+
+def readme_text(processed_dir: str | Path, version: str, accuracy: Mapping[str, Any] | None = None) -> str:
+    """Input: the processed folder, version and accuracy numbers. Output: README.md text."""
+    folder = Path(processed_dir)
+    files = _csv_files(folder)
+    table_rows = []
+    for p in files:
+        header, rows = _read_csv(p)
+        spec = TABLES.get(p.stem, {"description": ""})
+        table_rows.append(f"| `{p.name}` | {len(rows)} | {len(header)} | {spec['description']} |")
+    docs = []
+    if (folder / "documents.csv").is_file():
+        header, rows = _read_csv(folder / "documents.csv")
+        get = lambda r, k: r[header.index(k)] if k in header and header.index(k) < len(r) else ""  # noqa: E731
+        for r in rows:
+            docs.append(f"| {get(r, 'city')} ({get(r, 'city_en')}) | {get(r, 'title')} | {get(r, 'issued')} | "
+                        f"{get(r, 'horizon')} | {get(r, 'plan_type')} | `{get(r, 'sha256')[:12]}` |")
+    parts = [
+        f"# Quality-strong-city policy targets — data release {version}",
+        "",
+        "Quantitative targets that Chinese cities set in their quality-strong-city (质量强市) policy documents,",
+        "mapped onto one indicator codebook so that cities can be compared, together with the sentences of the",
+        "texts. Produced by `qualitylib` (`qualitylib run`); described for machines in `datapackage.json`",
+        "(Frictionless data package: types, descriptions, keys) and citable via `CITATION.cff`.",
+        "",
+        "## Tables",
+        "",
+        "| file | rows | columns | content |",
+        "|---|---|---|---|",
+        *table_rows,
+        "",
+        "## What this data is",
+        "",
+        "* The targets **as written** in each document: a value, comparator, unit, kind (level, increment,",
+        "  annual growth, increase by) and target year, with the quote and the line of the raw file it comes",
+        "  from, so every number can be checked against the source.",
+        "* A mapping of each target onto a common indicator `code` and measurement `series`; only targets with",
+        "  the same code, series, unit and kind are comparable across cities.",
+        "* The documents' sentences, used to describe what the texts talk about (policy emphasis).",
+        "",
+        "## What this data is not",
+        "",
+        "* Not official statistics, and not outcomes: a target is a promise in a policy text, not an achievement.",
+        "* Not a complete inventory of a city's quality policy: one document per city, chosen from what was",
+        "  available; cities issue several plans, and targets also live in other documents.",
+        "* Not comparable across plan types without care: annual plans (targets for one year) and multi-year",
+        "  plans (targets for the end of a period) are different kinds of promise.",
+        "* Not hand-checked row by row: it is an automatic extraction with the accuracy reported below.",
+        "",
+        "## How it was made",
+        "",
+        "1. Raw texts (`data/raw/`) are decoded (encoding detection), repaired (mojibake, lost bytes), converted",
+        "   to simplified Chinese and stripped of page boilerplate, keeping a map back to raw offsets.",
+        "2. Metadata (city, issuer, dates, horizon, plan type) are inferred from the text and overridden by the",
+        "   curated `data/raw/documents.csv`.",
+        "3. The body is split into sections and sentences; lead-agency notes are separated from policy content.",
+        "4. Every number is classified (target vs date, document number, baseline ...); targets get an",
+        "   indicator phrase, comparator, unit, kind and target year from cue words, and a code and series from",
+        "   the codebook (`qualitylib/data/indicators.csv`, `series.csv`).",
+        "5. The indicator table keeps one headline target per city and code.",
+        "",
+        "Source documents:",
+        "",
+        "| city | title | issued | horizon | plan type | raw sha256 |",
+        "|---|---|---|---|---|---|",
+        *docs,
+        "",
+        "## Extraction accuracy",
+        "",
+        _accuracy_section(accuracy),
+        "## Known limits",
+        "",
+        f"* {len(docs)} documents: enough to build and test the method, far too few to generalise about Chinese cities.",
+        "* Targets in tables, images or attachments of the original web pages are not in the raw texts and are missed.",
+        "* Some raw texts were damaged before collection (garbled or lost characters); repairs are counted in",
+        "  `documents.n_repairs`, and characters that could not be recovered stay damaged.",
+        "* The codebook covers the common indicator families (pass rates, satisfaction, standards, brands); other",
+        "  targets are kept with `code = other` and are not compared.",
+        "* Comparator and target year are read from nearby cue words; an unqualified number is read as 'at least',",
+        "  and a missing year falls back to the plan's horizon.",
+        "* Policy emphasis is keyword-based (dictionary in `qualitylib/data/themes.csv`): it counts mentions,",
+        "  not commitments or budgets.",
+        "",
+        "## Citing",
+        "",
+        f"Cite the release as given in `CITATION.cff` (version {version}).",
+        "",
+    ]
+    return "\n".join(parts)
+
+
+def _yaml_str(s: str) -> str:
+    return json.dumps(str(s), ensure_ascii=False)
+
+
+def citation_cff(version: str, root: Path | None = None) -> str:
+    """Output: CITATION.cff text (CFF 1.2.0) for ``version``, title and license from pyproject.toml."""
+    meta = _project_meta(root)
+    name = meta.get("name", "qualitylib")
+    desc = meta.get("description", "")
+    lic = (meta.get("license") or {}).get("text", "MIT") if isinstance(meta.get("license"), dict) else "MIT"
+    authors = meta.get("authors") or []
+    author_lines = []
+    for a in authors:
+        if a.get("name"):
+            author_lines.append(f"  - name: {_yaml_str(a['name'])}")
+            if a.get("email"):
+                author_lines.append(f"    email: {_yaml_str(a['email'])}")
+    if not author_lines:
+        author_lines = ['  - name: "qualitylib contributors"']
+    lines = [
+        "# This file is generated by qualitylib.release.write_release (qualitylib run); do not edit by hand.",
+        "cff-version: 1.2.0",
+        'message: "If you use this software or its data release, please cite it as below."',
+        "type: software",
+        f"title: {_yaml_str(f'{name}: {desc}' if desc else name)}",
+        f"version: {_yaml_str(version)}",
+        f"license: {_yaml_str(lic)}",
+        "authors:",
+        *author_lines,
+        "abstract: >-",
+        "  Turns Chinese cities' quality-strong-city (质量强市) policy texts into a common, citable indicator",
+        "  table (targets with quotes and raw offsets, mapped onto an indicator codebook), and compares cities'",
+        "  ambitions and policy emphasis in parameterised notebooks.",
+        "keywords:",
+        '  - "quality-strong city"',
+        '  - "质量强市"',
+        '  - "policy targets"',
+        '  - "text as data"',
+        '  - "China"',
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def write_release(processed_dir: str | Path, version: str, accuracy: Mapping[str, Any] | None = None, *,
+                  citation_path: str | Path | None = None, root: str | Path | None = None) -> list[Path]:
+    """Write ``datapackage.json`` and ``README.md`` into ``processed_dir`` and ``CITATION.cff`` to
+    ``citation_path`` (default: ``<project root>/CITATION.cff``). Input: the folder holding the
+    pipeline's CSVs, the release version (use ``qualitylib.__version__``), optional accuracy numbers
+    (e.g. ``{"precision": 0.93, "recall": 0.88}``, or nested per table). Output: paths written."""
+    folder = Path(processed_dir)
+    if not folder.is_dir() or not any(folder.glob("*.csv")):
+        raise FileNotFoundError(f"{folder} holds no CSV tables; run the pipeline first")
+    root_path = Path(root) if root is not None else _default_root()
+    cite = Path(citation_path) if citation_path is not None else root_path / "CITATION.cff"
+    descriptor = datapackage_descriptor(folder, version)
+    return [
+        write_text_atomic(folder / "datapackage.json", json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n"),
+        write_text_atomic(folder / "README.md", readme_text(folder, version, accuracy)),
+        write_text_atomic(cite, citation_cff(version, root_path)),
+    ]

@@ -1,0 +1,499 @@
+"""The runner: raw texts -> processed tables -> every notebook -> reports, in one locked, atomic run.
+
+``qualitylib run [--params FILE] [--only NOTEBOOK...]`` calls ``run(load_config(FILE))``:
+
+1. take a lock (``.qualitylib.lock`` in the output root, ``fcntl.flock`` non-blocking), so two
+   scheduled runs can never write the same outputs at once; a second run exits with a message;
+2. run the pipeline (:func:`qualitylib.pipeline.run_pipeline`) and write the tables to
+   ``processed_dir``; write the citable release (:func:`qualitylib.release.write_release`);
+3. execute every notebook with papermill (kernel ``python3``, cwd = the notebooks folder) with the
+   parameters of the YAML file, once per language in ``langs``; notebook 04 once per city;
+4. keep an executed copy of each notebook in ``reports/`` and an HTML export next to it.
+
+Naming: ``reports/<notebook>.ipynb|.html`` for the first language, ``<notebook>_<lang>`` for the
+others; notebook 04 gives ``04_city_profile_<city_en>`` (plus ``_<lang>``). Figures are written by the
+notebooks to ``figures_dir`` as ``<name>_<lang>.<fmt>``.
+
+Determinism: the pipeline and figures are deterministic (seeded bootstrap, fixed SVG hash salt, no
+timestamps in PNG/SVG metadata); executed notebooks are stripped of execution timestamps, durations
+and absolute paths before they are written, and the HTML export is made from the stripped notebook,
+so rerunning on the same inputs gives byte-identical reports. Every file is written to a temporary
+name and moved into place with ``os.replace``.
+
+A failing notebook does not stop the run: the others still run, the executed copy keeps the error,
+stderr names the notebook and the failing cell, and :func:`run` returns 1.
+"""
+from __future__ import annotations
+
+import copy
+import errno
+import fcntl
+import os
+import re
+import sys
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator, Sequence
+
+import yaml
+
+from . import __version__
+from .outputs import write_text_atomic
+
+__all__ = [
+    "NOTEBOOKS",
+    "CITY_NOTEBOOK",
+    "LOCK_NAME",
+    "RunConfig",
+    "LockHeld",
+    "find_root",
+    "load_config",
+    "run",
+    "run_lock",
+    "clean_notebook",
+    "export_html",
+]
+
+NOTEBOOKS = ("01_indicator_table", "02_compare_ambitions", "03_policy_emphasis", "04_city_profile")
+CITY_NOTEBOOK = "04_city_profile"
+LOCK_NAME = ".qualitylib.lock"
+KERNEL = "python3"
+LANGS = ("zh", "en")
+#: YAML keys that configure the runner itself; every other key is a notebook parameter.
+RUNNER_KEYS = ("raw_dir", "processed_dir", "figures_dir", "reports_dir", "notebooks_dir", "langs", "notebooks",
+               "quick", "accuracy", "gold", "citation_path", "lock_path", "export_html", "kernel_name")
+#: Path-valued notebook parameters, resolved against the project root before they are passed on.
+PATH_PARAMS = ("raw_dir", "processed_dir", "figures_dir", "national_targets")
+QUICK_N_BOOT = 20
+EXIT_OK, EXIT_FAILED, EXIT_LOCKED = 0, 1, 3
+
+
+class LockHeld(RuntimeError):
+    """Another run holds the lock on the output root."""
+
+
+@dataclass
+class RunConfig:
+    """Everything one run needs. Paths are absolute (``load_config`` resolves them).
+
+    ``params`` are the notebook parameters (cities, figure_formats, lang, seed, n_boot, ...);
+    ``notebooks`` a subset of ``NOTEBOOKS`` (stems; empty = all); ``langs`` the figure languages
+    (each notebook runs once per language); ``quick`` caps ``n_boot`` at 20 and keeps one figure
+    format and one language -- for smoke runs and tests."""
+
+    raw_dir: Path
+    processed_dir: Path
+    figures_dir: Path
+    reports_dir: Path
+    params_file: Path | None = None
+    notebooks: list[str] = field(default_factory=lambda: list(NOTEBOOKS))
+    langs: list[str] = field(default_factory=lambda: list(LANGS))
+    quick: bool = False
+    params: dict[str, Any] = field(default_factory=dict)
+    root: Path = field(default_factory=lambda: find_root())
+    notebooks_dir: Path | None = None
+    citation_path: Path | None = None
+    lock_path: Path | None = None
+    accuracy: dict | None = None
+    gold: Path | None = None
+    export_html: bool = True
+    kernel_name: str = KERNEL
+
+    def __post_init__(self) -> None:
+        for name in ("raw_dir", "processed_dir", "figures_dir", "reports_dir", "root"):
+            setattr(self, name, Path(getattr(self, name)))
+        if self.notebooks_dir is None:
+            self.notebooks_dir = self.root / "notebooks"
+        if self.citation_path is None:
+            self.citation_path = self.root / "CITATION.cff"
+        self.notebooks = normalise_notebooks(self.notebooks)
+        bad = [lang for lang in self.langs if lang not in LANGS]
+        if bad or not self.langs:
+            raise ValueError(f"langs must be a non-empty subset of {list(LANGS)}, got {self.langs}")
+
+    # what the run actually uses ------------------------------------------------------------
+    def effective_langs(self) -> list[str]:
+        return list(self.langs[:1] if self.quick else self.langs)
+
+    def notebook_params(self) -> dict[str, Any]:
+        """Notebook parameters with paths made absolute-or-root-relative and ``quick`` applied."""
+        p = dict(self.params)
+        p["raw_dir"] = self.raw_dir
+        p["processed_dir"] = self.processed_dir
+        p["figures_dir"] = self.figures_dir
+        for key in PATH_PARAMS:
+            if key in p and p[key] is not None:
+                p[key] = _portable(resolve(p[key], self.root), self.root)
+        if self.quick:
+            p["n_boot"] = min(int(p.get("n_boot", QUICK_N_BOOT)), QUICK_N_BOOT)
+            formats = p.get("figure_formats") or ["png"]
+            p["figure_formats"] = list(formats)[:1]
+        return p
+
+    def output_root(self) -> Path:
+        """The folder the lock lives in: the deepest folder containing all outputs."""
+        if self.lock_path is not None:
+            return Path(self.lock_path).parent
+        outs = [self.processed_dir, self.figures_dir, self.reports_dir]
+        common = Path(os.path.commonpath([str(p.resolve()) for p in outs]))
+        return common if common != Path(common.anchor) else self.reports_dir
+
+
+def find_root(start: str | os.PathLike[str] | None = None) -> Path:
+    """The project root: the nearest folder at or above ``start`` (default: cwd) with a
+    ``pyproject.toml``; failing that, the folder above the installed package (editable install)."""
+    here = Path(start if start is not None else os.getcwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "pyproject.toml").is_file():
+            return folder
+    pkg_parent = Path(__file__).resolve().parent.parent
+    if (pkg_parent / "pyproject.toml").is_file():
+        return pkg_parent
+    raise FileNotFoundError(f"no pyproject.toml at or above {here}: cannot tell where the project root is")
+
+
+def resolve(path: str | os.PathLike[str], root: Path) -> Path:
+    """Relative paths are relative to the project root (as in the notebooks), never to the cwd."""
+    p = Path(os.path.expanduser(str(path)))
+    return p if p.is_absolute() else (root / p)
+
+
+def _portable(path: Path, root: Path) -> str:
+    """Root-relative string when inside the root (reports stay the same in another checkout),
+    absolute otherwise."""
+    try:
+        return Path(os.path.relpath(path.resolve(), root.resolve())).as_posix() \
+            if path.resolve().is_relative_to(root.resolve()) else str(path)
+    except ValueError:
+        return str(path)
+
+
+def normalise_notebooks(names: Sequence[str] | None) -> list[str]:
+    """``['02', '04_city_profile.ipynb']`` -> ``['02_compare_ambitions', '04_city_profile']`` (in
+    canonical order). Unknown names raise ValueError listing the known ones."""
+    if not names:
+        return list(NOTEBOOKS)
+    chosen = set()
+    for name in names:
+        stem = Path(str(name)).name.removesuffix(".ipynb")
+        hits = [nb for nb in NOTEBOOKS if nb == stem or nb.split("_")[0] == stem or nb.startswith(stem + "_")]
+        if len(hits) != 1:
+            raise ValueError(f"unknown notebook {name!r}; choose from {list(NOTEBOOKS)} (or their numbers)")
+        chosen.add(hits[0])
+    return [nb for nb in NOTEBOOKS if nb in chosen]
+
+
+def load_config(params_file: str | os.PathLike[str] | None = None, *, notebooks: Sequence[str] | None = None,
+                quick: bool | None = None, **overrides: Any) -> RunConfig:
+    """Read a papermill parameter file (YAML) into a :class:`RunConfig`.
+
+    Input: the YAML path (default: ``notebooks/params/default.yaml`` of the project); optional
+    ``notebooks`` subset (``--only``), ``quick`` and any other :class:`RunConfig` field to override.
+    Relative paths in the file are relative to the project root (the folder with ``pyproject.toml``
+    above the file). Keys in ``RUNNER_KEYS`` configure the run; all other keys are notebook
+    parameters, passed to each notebook that declares them.
+    """
+    if params_file is None:
+        root = find_root()
+        params_file = root / "notebooks" / "params" / "default.yaml"
+    params_file = Path(params_file).resolve()
+    if not params_file.is_file():
+        raise FileNotFoundError(f"parameter file {params_file} does not exist")
+    root = find_root(params_file.parent)
+    data = yaml.safe_load(params_file.read_text(encoding="utf-8")) or {}
+    if not isinstance(data, dict):
+        raise ValueError(f"{params_file}: expected a mapping of parameter names to values")
+    lang = data.get("lang", "zh")
+    if lang not in LANGS:
+        raise ValueError(f"{params_file}: lang must be one of {list(LANGS)}, got {lang!r}")
+    langs = data.get("langs") or [lang]
+    if lang in langs:  # the notebook's own language first: it gets the plain report name
+        langs = [lang] + [x for x in langs if x != lang]
+    cfg: dict[str, Any] = dict(
+        raw_dir=resolve(data.get("raw_dir", "data/raw"), root),
+        processed_dir=resolve(data.get("processed_dir", "data/processed"), root),
+        figures_dir=resolve(data.get("figures_dir", "figures"), root),
+        reports_dir=resolve(data.get("reports_dir", "reports"), root),
+        params_file=params_file,
+        notebooks=normalise_notebooks(notebooks if notebooks else data.get("notebooks")),
+        langs=list(langs),
+        quick=bool(data.get("quick", False)) if quick is None else bool(quick),
+        params={k: v for k, v in data.items() if k not in RUNNER_KEYS},
+        root=root,
+        accuracy=data.get("accuracy"),
+        gold=resolve(data["gold"], root) if data.get("gold") else None,
+        export_html=bool(data.get("export_html", True)),
+        kernel_name=str(data.get("kernel_name", KERNEL)),
+    )
+    for key in ("notebooks_dir", "citation_path", "lock_path"):
+        if data.get(key):
+            cfg[key] = resolve(data[key], root)
+    cfg.update(overrides)
+    return RunConfig(**cfg)
+
+
+# --------------------------------------------------------------------------------------------
+# lock
+# --------------------------------------------------------------------------------------------
+@contextmanager
+def run_lock(path: str | os.PathLike[str]) -> Iterator[Path]:
+    """Hold an exclusive, non-blocking ``flock`` on ``path`` for the duration of the block.
+    Raises :class:`LockHeld` (naming the holder's pid when known) if another process holds it.
+    The file itself is left in place (deleting a lock file others may be waiting on is a race)."""
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(p, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as exc:
+        holder = ""
+        try:
+            holder = os.pread(fd, 64, 0).decode("ascii", "replace").strip()
+        except OSError:
+            pass
+        os.close(fd)
+        if exc.errno in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+            raise LockHeld(f"another qualitylib run{f' (pid {holder})' if holder else ''} holds {p}; "
+                           "wait for it to finish (the lock is released when that process exits)") from None
+        raise
+    try:
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+        yield p
+    finally:
+        try:
+            os.ftruncate(fd, 0)
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+
+
+# --------------------------------------------------------------------------------------------
+# notebooks
+# --------------------------------------------------------------------------------------------
+_VOLATILE_NB_META = ("start_time", "end_time", "duration", "environment_variables")
+_VOLATILE_CELL_META = ("start_time", "end_time", "duration")
+_OWN_CELL_ID = re.compile(r"^nb\d\d-\d\d$")  # ids written by notebooks/build_notebooks.py
+
+
+def clean_notebook(nb: Any, output_name: str | None = None) -> Any:
+    """Strip what changes between identical runs: papermill timestamps and durations, per-cell
+    execution timestamps (``metadata.execution``), the random ids of cells papermill inserts
+    (injected parameters, error markers: renumbered by position), and paths (input: file name;
+    output: ``output_name``). Input: a NotebookNode. Output: a cleaned deep copy."""
+    nb = copy.deepcopy(nb)
+    pm = nb.metadata.get("papermill", {})
+    for key in _VOLATILE_NB_META:
+        pm.pop(key, None)
+    if pm.get("input_path"):
+        pm["input_path"] = Path(pm["input_path"]).name
+    if "output_path" in pm:
+        pm["output_path"] = output_name or (Path(pm["output_path"]).name if pm["output_path"] else pm["output_path"])
+    for i, cell in enumerate(nb.cells):
+        if "id" in cell and not _OWN_CELL_ID.match(str(cell["id"])):
+            cell["id"] = f"papermill-{i:02d}"
+
+        cell.metadata.pop("execution", None)
+        cpm = cell.metadata.get("papermill")
+        if cpm is not None:
+            for key in _VOLATILE_CELL_META:
+                cpm.pop(key, None)
+    return nb
+
+
+def export_html(nb: Any, title: str) -> str:
+    """HTML export of a (cleaned) notebook with nbconvert's ``HTMLExporter``; deterministic for a
+    given notebook (the title is passed in rather than taken from a path)."""
+    from nbconvert import HTMLExporter
+
+    body, _ = HTMLExporter().from_notebook_node(nb, resources={"metadata": {"name": title}})
+    return body
+
+
+@dataclass
+class NotebookRun:
+    notebook: str
+    lang: str
+    output: Path
+    params: dict[str, Any]
+    city: str | None = None
+    error: str | None = None
+    seconds: float = 0.0
+
+    @property
+    def label(self) -> str:
+        extra = f", city={self.city}" if self.city else ""
+        return f"{self.notebook}.ipynb (lang={self.lang}{extra})"
+
+
+def _declared_parameters(path: Path) -> set[str]:
+    import papermill as pm
+
+    return set(pm.inspect_notebook(str(path)).keys())
+
+
+def _failure_message(exc: BaseException, run: NotebookRun) -> str:
+    from papermill.exceptions import PapermillExecutionError
+
+    if isinstance(exc, PapermillExecutionError):
+        first = next((ln for ln in str(exc.source).splitlines() if ln.strip() and not ln.lstrip().startswith("#")), "")
+        return (f"notebook {run.label} failed in cell {exc.cell_index} (In [{exc.exec_count}]: {first.strip()[:80]!r}): "
+                f"{exc.ename}: {exc.evalue}")
+    return f"notebook {run.label} failed: {type(exc).__name__}: {exc}"
+
+
+def _execute(config: RunConfig, run: NotebookRun) -> None:
+    """Run one notebook with papermill into a temporary file, then write the cleaned executed copy
+    (kept also when a cell fails, with the error in it) and its HTML export atomically."""
+    import nbformat
+    import papermill as pm
+
+    src = config.notebooks_dir / f"{run.notebook}.ipynb"
+    tmp = run.output.with_name(f".{run.output.stem}.{os.getpid()}.running.ipynb")
+    run.output.parent.mkdir(parents=True, exist_ok=True)
+    start = time.monotonic()
+    try:
+        pm.execute_notebook(
+            str(src), str(tmp), parameters=run.params, kernel_name=config.kernel_name,
+            cwd=str(config.notebooks_dir), progress_bar=False, log_output=False,
+            request_save_on_cell_execute=False,
+        )
+    except Exception as exc:  # noqa: BLE001 - report any failure, keep going with the others
+        run.error = _failure_message(exc, run)
+    finally:
+        run.seconds = time.monotonic() - start
+        try:
+            if tmp.is_file():
+                nb = clean_notebook(nbformat.read(str(tmp), as_version=4), run.output.name)
+                write_text_atomic(run.output, nbformat.writes(nb) + "\n")
+                if config.export_html:
+                    write_text_atomic(run.output.with_suffix(".html"), export_html(nb, run.output.stem))
+        finally:
+            tmp.unlink(missing_ok=True)
+
+
+def _plan_runs(config: RunConfig, cities: list[tuple[str, str]]) -> list[NotebookRun]:
+    """Every (notebook, language[, city]) run, with its output path and parameters."""
+    from .figures import city_slug
+
+    base = config.notebook_params()
+    langs = config.effective_langs()
+    runs = []
+    for nb in config.notebooks:
+        declared = _declared_parameters(config.notebooks_dir / f"{nb}.ipynb")
+        for i, lang in enumerate(langs):
+            suffix = "" if i == 0 else f"_{lang}"
+            params = {k: v for k, v in {**base, "lang": lang}.items() if k in declared}
+            if nb == CITY_NOTEBOOK:
+                for zh, en in cities:
+                    out = config.reports_dir / f"{nb}_{city_slug(en)}{suffix}.ipynb"
+                    runs.append(NotebookRun(nb, lang, out, {**params, "city": zh}, city=en))
+            else:
+                runs.append(NotebookRun(nb, lang, config.reports_dir / f"{nb}{suffix}.ipynb", params))
+    return runs
+
+
+def _profile_cities(documents, wanted: Sequence[str] | None) -> list[tuple[str, str]]:
+    """(city, city_en) for notebook 04: the ``cities`` parameter if given, else every city, by pinyin."""
+    from .figures import filter_cities
+
+    docs = filter_cities(documents, list(wanted or []))
+    pairs = {(str(c), str(e) if isinstance(e, str) and e else str(c)) for c, e in zip(docs["city"], docs["city_en"])}
+    return sorted(pairs, key=lambda p: (p[1], p[0]))
+
+
+def run(config: RunConfig) -> int:
+    """Run the pipeline, the release and every selected notebook (see the module docstring).
+    Output: exit status -- 0 all good, 1 a notebook or the pipeline failed, 3 another run holds
+    the lock. Progress and errors go to stderr."""
+    t0 = time.monotonic()
+
+    def log(msg: str) -> None:
+        print(f"[qualitylib {time.monotonic() - t0:6.1f}s] {msg}", file=sys.stderr, flush=True)
+
+    lock = config.lock_path or (config.output_root() / LOCK_NAME)
+    try:
+        with run_lock(lock):
+            return _run_locked(config, log)
+    except LockHeld as exc:
+        print(f"qualitylib run: refusing to start: {exc}", file=sys.stderr, flush=True)
+        return EXIT_LOCKED
+
+
+def measure_accuracy(targets, gold_path: Path | None) -> dict | None:
+    """Input: extracted targets and the hand annotation's path (or None). Output: precision, recall,
+    F1 and field agreement over the annotated documents, for the release README; None without gold.
+    Only documents the gold covers are scored, so a corpus with extra cities is measured fairly."""
+    if gold_path is None or not Path(gold_path).is_file():
+        return None
+    from .evaluate import evaluate, load_gold
+
+    gold = load_gold(gold_path)
+    scored = targets[targets["doc_id"].isin(set(gold["doc_id"]))]
+    if scored.empty:
+        return None
+    report = evaluate(gold, scored)
+    return {
+        "annotated documents": int(gold["doc_id"].nunique()),
+        "gold targets": report.n_gold,
+        "precision": float(report.precision),
+        "recall": float(report.recall),
+        "f1": float(report.f1),
+        "field agreement": {k: float(v) for k, v in report.field_agreement.items()},
+    }
+
+
+def _run_locked(config: RunConfig, log) -> int:
+    from .pipeline import run_pipeline, write_tables
+    from .release import write_release
+
+    config.notebooks = normalise_notebooks(config.notebooks)  # also when set after load_config (--only)
+    log(f"params {config.params_file or '(none)'}; notebooks {', '.join(config.notebooks)}; "
+        f"langs {', '.join(config.effective_langs())}{'; quick' if config.quick else ''}")
+    if not config.raw_dir.exists():
+        log(f"ERROR: raw folder {config.raw_dir} does not exist")
+        return EXIT_FAILED
+    log(f"pipeline: {config.raw_dir}")
+    result = run_pipeline([config.raw_dir])
+    write_tables(result, config.processed_dir)
+    log(f"pipeline: {len(result.documents)} documents, {len(result.targets)} targets, "
+        f"{len(result.indicator_table)} indicator rows, {len(result.failures)} failed files, "
+        f"{len(result.warnings)} warnings -> {config.processed_dir}")
+    for f in result.failures:
+        log(f"  failed file {f.path}: {f.problem}")
+    if result.documents.empty:
+        log("ERROR: no document could be processed; notebooks not run")
+        return EXIT_FAILED
+    accuracy = config.accuracy or measure_accuracy(result.targets, config.gold)
+    if accuracy:
+        log(f"accuracy against {config.gold.name if config.gold else 'given numbers'}: "
+            f"precision {accuracy.get('precision', float('nan')):.3f}, recall {accuracy.get('recall', float('nan')):.3f}")
+    written = write_release(config.processed_dir, __version__, accuracy=accuracy,
+                            citation_path=config.citation_path)
+    log(f"release: {', '.join(p.name for p in written)}")
+
+    try:
+        cities = _profile_cities(result.documents, config.params.get("cities"))
+        runs = _plan_runs(config, cities)
+    except ValueError as exc:
+        log(f"ERROR: {exc}")
+        return EXIT_FAILED
+    failures = []
+    for i, r in enumerate(runs, start=1):
+        log(f"notebook {i}/{len(runs)}: {r.label} ...")
+        _execute(config, r)
+        if r.error:
+            failures.append(r)
+            log(f"FAILED after {r.seconds:.1f}s: {r.error}")
+            log(f"  executed copy with the error: {r.output}")
+        else:
+            log(f"  done in {r.seconds:.1f}s -> {r.output.name}{' + .html' if config.export_html else ''}")
+    if failures:
+        log(f"{len(failures)} of {len(runs)} notebook runs failed:")
+        for r in failures:
+            print(f"  {r.error}", file=sys.stderr, flush=True)
+        return EXIT_FAILED
+    log(f"all {len(runs)} notebook runs succeeded; figures in {config.figures_dir}, reports in {config.reports_dir}")
+    return EXIT_OK

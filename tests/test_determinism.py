@@ -1,0 +1,36 @@
+"""Two runs of the runner on the seeds, into two folders, give byte-identical outputs: every CSV,
+PNG, SVG and release file, and the executed notebooks and HTML once the output folder is masked."""
+from __future__ import annotations
+
+from pathlib import Path
+from runs import shared_run
+
+ROOT = Path(__file__).resolve().parents[1]
+
+BYTE_EQUAL = {".csv", ".png", ".svg", ".json", ".md", ".cff"}
+MASKED = {".ipynb", ".html"}
+
+
+def _outputs(folder: Path) -> dict[str, Path]:
+    return {p.relative_to(folder).as_posix(): p for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.suffix in BYTE_EQUAL | MASKED and p.name != "status.json"}
+
+
+def test_two_runs_are_byte_identical(tmp_path_factory):
+    a, rc_a, err_a = shared_run(tmp_path_factory, "small_run_a")
+    b, rc_b, err_b = shared_run(tmp_path_factory, "small_run_b")
+    assert rc_a == 0, err_a[-2000:]
+    assert rc_b == 0, err_b[-2000:]
+    files_a, files_b = _outputs(a), _outputs(b)
+    assert files_a.keys() == files_b.keys(), f"different file sets: {sorted(files_a.keys() ^ files_b.keys())}"
+    kinds = {Path(k).suffix for k in files_a}
+    assert {".csv", ".png", ".svg", ".ipynb", ".html"} <= kinds
+    differing = []
+    for rel, pa in files_a.items():
+        da, db = pa.read_bytes(), files_b[rel].read_bytes()
+        if pa.suffix in MASKED:  # injected parameters name the output folder
+            da = da.replace(str(a).encode(), b"<OUT>")
+            db = db.replace(str(b).encode(), b"<OUT>")
+        if da != db:
+            differing.append(rel)
+    assert not differing, f"{len(differing)} file(s) differ between two identical runs: {differing}"

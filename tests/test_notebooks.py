@@ -1,0 +1,116 @@
+"""Tests for the notebooks and qualitylib.runner: every notebook runs under papermill on small
+parameters and writes its figures; a failing notebook makes the run fail and names the notebook and
+cell; a held lock makes a second run refuse; the committed notebooks match their generator."""
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from qualitylib import runner
+from runs import NB_PARAMS, shared_run, small_config
+
+ROOT = Path(__file__).resolve().parents[1]
+CITIES = ("Taian", "Wenzhou", "Wuhu", "Yichang", "Yinchuan")
+FIGURES = [
+    "01_coverage_matrix", "01_family_counts",
+    "02_indicator_comparison", "02_ambition_heatmap", "02_counts_log",
+    "03_theme_shares", "03_tfidf_terms", "03_dendrogram", "03_silhouette", "03_jaccard_stability", "03_pca_biplot",
+    *[f"04_city_{c}_{part}" for c in CITIES for part in ("targets", "emphasis", "peers")],
+]
+
+
+@pytest.fixture(scope="module")
+def small_run(tmp_path_factory):
+    return shared_run(tmp_path_factory, "small_run_a")
+
+
+# --------------------------------------------------------------------------------------------
+def test_every_notebook_runs_and_writes_its_figures(small_run):
+    out, rc, stderr = small_run
+    assert rc == 0, stderr[-3000:]
+    missing = [f"{n}_zh.{fmt}" for n in FIGURES for fmt in ("png", "svg")
+               if not (out / "figures" / f"{n}_zh.{fmt}").is_file()]
+    assert not missing, f"figures not written: {missing}"
+    reports = {p.name for p in (out / "reports").iterdir()}
+    expected = {"01_indicator_table", "02_compare_ambitions", "03_policy_emphasis",
+                *[f"04_city_profile_{c}" for c in CITIES]}
+    for stem in expected:
+        assert f"{stem}.ipynb" in reports and f"{stem}.html" in reports, stem
+    assert not [r for r in reports if r.startswith(".")], f"temporary files left behind: {reports}"
+    for table in ("documents", "sentences", "targets", "indicator_table", "codebook", "failures"):
+        assert (out / "processed" / f"{table}.csv").is_file()
+    assert "notebook 1/" in stderr and "all 8 notebook runs succeeded" in stderr  # progress on stderr
+
+
+def test_executed_copies_are_clean(small_run):
+    out, rc, _ = small_run
+    nb = nbformat.read(out / "reports" / "03_policy_emphasis.ipynb", as_version=4)
+    assert "start_time" not in nb.metadata["papermill"] and "duration" not in nb.metadata["papermill"]
+    for cell in nb.cells:
+        assert "execution" not in cell.metadata
+        assert "start_time" not in cell.metadata.get("papermill", {})
+        for o in cell.get("outputs", []):
+            assert o.get("output_type") != "error", cell.source[:200]
+    injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert injected and "n_boot = 20" in injected[0].source
+
+
+def test_failing_notebook_names_notebook_and_cell(tmp_path, capfd):
+    params = dict(NB_PARAMS, n_boot=0)  # bootstrap_shares refuses n_boot < 1
+    cfg = small_config(tmp_path, notebooks=["03"], params=params)
+    rc = runner.run(cfg)
+    err = capfd.readouterr().err
+    assert rc != 0
+    assert "03_policy_emphasis" in err and "failed in cell" in err and "n_boot" in err, err[-2000:]
+    copy = tmp_path / "reports" / "03_policy_emphasis.ipynb"
+    assert copy.is_file(), "executed copy with the error must be kept"
+    nb = nbformat.read(copy, as_version=4)
+    errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert errors and errors[0]["ename"] == "ValueError"
+
+
+def test_held_lock_makes_second_run_refuse(tmp_path, capfd):
+    cfg = small_config(tmp_path, notebooks=["01"])
+    lock = cfg.output_root() / runner.LOCK_NAME
+    assert lock.parent == tmp_path
+    with runner.run_lock(lock):
+        rc = runner.run(cfg)
+    err = capfd.readouterr().err
+    assert rc == runner.EXIT_LOCKED and "refusing" in err and str(lock) in err
+    assert not (tmp_path / "processed").exists(), "a refused run must not write anything"
+    # and the lock is free again afterwards
+    with runner.run_lock(lock):
+        pass
+
+
+def test_load_config_resolves_paths_and_splits_parameters():
+    cfg = runner.load_config(ROOT / "notebooks" / "params" / "default.yaml", notebooks=["02", "04_city_profile.ipynb"])
+    assert cfg.root == ROOT and cfg.processed_dir == ROOT / "data" / "processed"
+    assert cfg.notebooks == ["02_compare_ambitions", "04_city_profile"]
+    assert cfg.langs[0] == "zh" and "reports_dir" not in cfg.params and "langs" not in cfg.params
+    p = cfg.notebook_params()
+    assert p["processed_dir"] == "data/processed" and p["figure_formats"] == ["png", "svg"]
+    quick = runner.load_config(ROOT / "notebooks" / "params" / "quick.yaml")
+    assert quick.quick and quick.notebook_params()["n_boot"] <= 20 and len(quick.notebook_params()["figure_formats"]) == 1
+    with pytest.raises(ValueError, match="unknown notebook"):
+        runner.normalise_notebooks(["05"])
+
+
+def test_notebooks_match_generator_and_have_no_outputs():
+    proc = subprocess.run([sys.executable, str(ROOT / "notebooks" / "build_notebooks.py"), "--check"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    for name in runner.NOTEBOOKS:
+        nb = nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4)
+        code = [c for c in nb.cells if c.cell_type == "code"]
+        assert "parameters" in code[0].metadata.get("tags", []), name
+        assert all(not c.outputs and c.execution_count is None for c in code), name
+        # prose before every figure
+        for i, c in enumerate(nb.cells):
+            if c.cell_type == "code" and re.search(r"^\s*save\(fig, ", c.source, re.M):
+                assert nb.cells[i - 1].cell_type == "markdown", f"{name}: cell {i} has no prose before it"

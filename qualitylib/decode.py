@@ -7,6 +7,7 @@ the batch layer catches it, reports it and goes on with the next file.
 from __future__ import annotations
 
 import codecs
+import re
 from pathlib import Path
 
 from .offsets import RawText
@@ -14,6 +15,9 @@ from .offsets import RawText
 # Order matters: UTF-8 first because a valid UTF-8 Chinese text is almost never valid GB18030 by chance;
 # GB18030 before Big5 because mainland documents are far more common, with a plausibility check below.
 LEGACY_CANDIDATES = ("gb18030", "big5")
+_NOT_PLAUSIBLE = re.compile("[^\x00-\x7f\u3000-\u303f\uff00-\uffef\u4e00-\u9fa5]")
+# C0 controls other than tab, newline, form feed, carriage return and escape
+_CONTROL_BYTE = re.compile(rb"[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f]")
 
 
 class DecodeError(ValueError):
@@ -29,11 +33,8 @@ class DecodeError(ValueError):
 def _looks_binary(data: bytes) -> int | None:
     """Input: bytes without a UTF-16/32 BOM. Output: offset of the first control byte that never occurs
     in text (NUL and most C0 controls), or None."""
-    allowed = {9, 10, 12, 13, 27}
-    for i, b in enumerate(data[:65536]):
-        if b < 32 and b not in allowed:
-            return i
-    return None
+    m = _CONTROL_BYTE.search(data, 0, 65536)
+    return m.start() if m else None
 
 
 def _cjk_plausibility(text: str) -> float:
@@ -41,12 +42,7 @@ def _cjk_plausibility(text: str) -> float:
     yields rare ideographs, private-use chars and box drawings, so its share drops."""
     if not text:
         return 0.0
-    good = 0
-    for ch in text:
-        o = ord(ch)
-        if o < 0x80 or 0x3000 <= o <= 0x303F or 0xFF00 <= o <= 0xFFEF or 0x4E00 <= o <= 0x9FA5:
-            good += 1
-    return good / len(text)
+    return 1 - len(_NOT_PLAUSIBLE.findall(text)) / len(text)
 
 
 def decode_bytes(data: bytes, path: str = "<bytes>") -> RawText:

@@ -10,6 +10,7 @@ codebook. Every row keeps where the number stands in the raw file (line, char an
 """
 from __future__ import annotations
 
+import bisect
 import csv
 import re
 from dataclasses import dataclass
@@ -268,7 +269,7 @@ def extract_targets(doc: CleanDocument, meta: dict) -> pd.DataFrame:
     for s_start, s_end in iter_sentences(body):
         raw_sentence = body[s_start:s_end]
         sentence, _agency = split_agency(raw_sentence)
-        line_idx = max(i for i, ls in enumerate(line_starts) if ls <= s_start)
+        line_idx = bisect.bisect_right(line_starts, s_start) - 1
         line_start = line_starts[line_idx]
         line_text = body[line_start : body.find("\n", line_start) if body.find("\n", line_start) >= 0 else len(body)]
         sec = section_at(sections, s_start)

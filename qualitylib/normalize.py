@@ -14,6 +14,7 @@ from .offsets import OffsetMap, TextBuilder
 
 _WIDTH_TABLE = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
 _WIDTH_TABLE.update({0x3000: 0x20, 0xA0: 0x20, 0x2002: 0x20, 0x2003: 0x20, 0x200B: None, 0xFEFF: None})
+_TO_FOLD = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_WIDTH_TABLE)) + "\r]")
 _EDGE_SPACE = re.compile(r"[ \t]+(?=\n|$)|(?<=\n)[ \t]+|^[ \t]+")
 
 
@@ -22,17 +23,16 @@ def normalize_width(text: str) -> tuple[str, OffsetMap]:
     line ends unified and edge spaces of every line removed; plus its offset map onto the input."""
     builder = TextBuilder(text)
     pos = 0
-    for i, ch in enumerate(text):
-        o = ord(ch)
-        if o in _WIDTH_TABLE or ch == "\r":
-            builder.keep(pos, i)
-            if ch == "\r":  # \r\n -> \n; a lone \r is an old Mac line end
-                target = None if text[i + 1 : i + 2] == "\n" else 0x0A
-            else:
-                target = _WIDTH_TABLE[o]
-            if target is not None:
-                builder.replace(i, i + 1, chr(target))
-            pos = i + 1
+    for m in _TO_FOLD.finditer(text):  # jump between the few chars that change
+        i, ch = m.start(), m.group(0)
+        builder.keep(pos, i)
+        if ch == "\r":  # \r\n -> \n; a lone \r is an old Mac line end
+            target = None if text[i + 1 : i + 2] == "\n" else 0x0A
+        else:
+            target = _WIDTH_TABLE[ord(ch)]
+        if target is not None:
+            builder.replace(i, i + 1, chr(target))
+        pos = i + 1
     builder.keep(pos, len(text))
     folded, fmap = builder.build()
     trimmer = TextBuilder(folded)

@@ -329,18 +329,23 @@ def find_quantities(text: str) -> list[Quantity]:
     """
     t = text.translate(_FW)
     out: list[Quantity] = []
-    i, n = 0, len(t)
-    while i < n:
-        c = t[i]
-        if (c.isascii() and c.isdigit()) or c in _CN:
-            q = _quantity_at(text, t, i)
-            if q is not None:
-                if _keep(text, q):
-                    out.append(q)
-                i = q.end
-                continue
-        i += 1
+    start = _start_re()
+    m = start.search(t)
+    while m:  # jump from one possible numeral to the next instead of walking every char
+        i = m.start()
+        q = _quantity_at(text, t, i)
+        if q is not None:
+            if _keep(text, q):
+                out.append(q)
+            m = start.search(t, q.end)
+        else:
+            m = start.search(t, i + 1)
     return out
+
+
+@lru_cache(maxsize=None)
+def _start_re() -> re.Pattern:
+    return re.compile("[0-9" + "".join(sorted(_CN)) + "]")
 
 
 def _keep(text: str, q: Quantity) -> bool:

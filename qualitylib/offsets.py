@@ -142,7 +142,11 @@ class RawText:
             codec = self.encoding
             if codec.lower().startswith("utf-16") or codec.lower().startswith("utf16"):
                 codec = "utf-16-le"  # per-char length is the same for le/be; the BOM is counted separately
-            lengths = np.fromiter((len(ch.encode(codec)) for ch in self.text), dtype=np.int64, count=len(self.text))
+            # encode each distinct char once: a page has a few thousand distinct chars, not 30k
+            cps = np.frombuffer(self.text.encode("utf-32-le"), dtype=np.uint32)
+            distinct, inverse = np.unique(cps, return_inverse=True)
+            per_char = np.array([len(chr(c).encode(codec)) for c in distinct], dtype=np.int64)
+            lengths = per_char[inverse] if len(cps) else np.zeros(0, dtype=np.int64)
         return np.concatenate(([0], np.cumsum(lengths))).astype(np.int64) + self.bom_len
 
     def line_of(self, char_index: int) -> int:

@@ -10,6 +10,8 @@ import difflib
 from functools import cache
 from importlib import resources
 
+import numpy as np
+
 from .offsets import OffsetMap, TextBuilder
 from .repairs import Repair
 
@@ -40,7 +42,11 @@ def detect_script(text: str) -> str:
     if not cjk:
         return "simplified"
     sample = "".join(cjk[:20000])
-    changed = sum(a != b for a, b in zip(sample, _converter().convert(sample)))
+    converted = _converter().convert(sample)
+    if len(converted) != len(sample):  # phrase conversions changed the length: compare char by char
+        changed = sum(a != b for a, b in zip(sample, converted))
+    else:
+        changed = int((np.frombuffer(sample.encode("utf-32-le"), np.uint32) != np.frombuffer(converted.encode("utf-32-le"), np.uint32)).sum())
     return "traditional" if changed / len(sample) > 0.03 else "simplified"
 
 

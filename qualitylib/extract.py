@@ -238,6 +238,20 @@ def is_not_a_target(sentence: str, q: numbers.Quantity) -> str | None:
     return None
 
 
+def _resolve_ellipsis(indicator: str, own_pre: str, prev_indicator: str, unit: str) -> str:
+    """A rate clause that names no measure of its own borrows the previous target's: "提高15个百分点,
+    达到95%以上" repeats the indicator; "其他工程项目达到98%以上" takes the rate (一次交工验收合格率)
+    of the clause before it."""
+    own = _strip_cues(own_pre)
+    tail_match = _RATE_TAIL.search(prev_indicator) if prev_indicator else None
+    tail = tail_match.group(0) if tail_match else ""
+    if prev_indicator and unit in ("%", "个百分点") and not re.search(r"[\u4e00-\u9fff]{2}", own):
+        return own + tail if own else prev_indicator
+    if unit == "%" and tail and _ELLIPTICAL.match(indicator):
+        return indicator + tail
+    return indicator
+
+
 def _noun_after_previous(sentence: str, quantities: list, q) -> str:
     """'在现有45家省级品牌示范企业的基础上,力争再培育10家': a count with no noun of its own counts
     the noun that followed the previous number with the same unit."""
@@ -268,7 +282,7 @@ def extract_targets(doc: CleanDocument, meta: dict) -> pd.DataFrame:
     section_year: dict[int, int] = {}
     for s_start, s_end in iter_sentences(body):
         raw_sentence = body[s_start:s_end]
-        sentence, _agency = split_agency(raw_sentence)
+        sentence = split_agency(raw_sentence)[0]  # agency notes stand at the end: offsets keep
         line_idx = bisect.bisect_right(line_starts, s_start) - 1
         line_start = line_starts[line_idx]
         line_text = body[line_start : body.find("\n", line_start) if body.find("\n", line_start) >= 0 else len(body)]
@@ -290,10 +304,7 @@ def extract_targets(doc: CleanDocument, meta: dict) -> pd.DataFrame:
             if own_pre.endswith("的"):
                 own_pre = ""  # "重点支持的16.4亿元技术改造项目": the number qualifies the noun after it
             indicator = indicator_phrase(own_pre, sentence[q.end : c_end], numbers.unit_kind(q.unit) == "count")
-            if not re.search(r"[\u4e00-\u9fff]{2}", _strip_cues(own_pre)) and prev_indicator and q.unit in ("%", "个百分点"):
-                indicator = prev_indicator if not _strip_cues(own_pre) else _strip_cues(own_pre) + (_RATE_TAIL.search(prev_indicator).group(0) if _RATE_TAIL.search(prev_indicator) else "")
-            elif q.unit == "%" and _ELLIPTICAL.match(indicator) and _RATE_TAIL.search(prev_indicator):
-                indicator = indicator + _RATE_TAIL.search(prev_indicator).group(0)
+            indicator = _resolve_ellipsis(indicator, own_pre, prev_indicator, q.unit)
             if not indicator:
                 indicator = _noun_after_previous(sentence, quantities, q) or prev_indicator
             if _GENERIC_RATE.match(indicator) and c_start > 0:

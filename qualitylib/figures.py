@@ -39,6 +39,8 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 from . import style
+from .runner import find_root, resolve
+from .style import despine as _despine
 
 __all__ = [
     "NATIONAL_WINDOW",
@@ -275,23 +277,15 @@ def _t(lang: str) -> dict:
 # notebook glue: paths, loading, saving
 # --------------------------------------------------------------------------------------------
 def find_project_root(start: str | os.PathLike[str] | None = None) -> Path:
-    """Input: a folder (default: the current working directory). Output: the nearest folder at or
-    above it that contains ``pyproject.toml`` -- the repository root, whether a notebook runs from
-    ``notebooks/`` in JupyterLab or under papermill. Raises FileNotFoundError if there is none."""
-    here = Path(start if start is not None else os.getcwd()).resolve()
-    for folder in (here, *here.parents):
-        if (folder / "pyproject.toml").is_file():
-            return folder
-    raise FileNotFoundError(f"no pyproject.toml at or above {here}; open the notebook inside the qualitylib repository")
+    """Input: a folder (default: the cwd). Output: the repository root (nearest folder with
+    ``pyproject.toml``), whether a notebook runs from ``notebooks/`` in JupyterLab or under papermill."""
+    return find_root(start)
 
 
 def resolve_path(path: str | os.PathLike[str], root: str | os.PathLike[str] | None = None) -> Path:
     """Input: a path from a notebook parameter. Output: it as an absolute path; relative paths are
     taken relative to the project ``root`` (default: :func:`find_project_root`), never to the cwd."""
-    p = Path(os.path.expanduser(str(path)))
-    if p.is_absolute():
-        return p
-    return (Path(root) if root is not None else find_project_root()) / p
+    return resolve(path, Path(root) if root is not None else find_root())
 
 
 def _norm_list(cities: Sequence[str] | str | None) -> list[str]:
@@ -561,11 +555,6 @@ def _city_colors(names: Sequence[str]) -> dict[str, tuple]:
 
 def _plan(plan: object) -> str:
     return str(plan) if plan in ("multi_year", "annual") else "unknown"
-
-
-def _despine(ax, sides=("top", "right")) -> None:
-    for s in sides:
-        ax.spines[s].set_visible(False)
 
 
 def _empty_figure(title: str, message: str, width: float = 8.0) -> Figure:

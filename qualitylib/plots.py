@@ -25,6 +25,7 @@ from matplotlib.ticker import MaxNLocator, PercentFormatter
 from scipy.cluster.hierarchy import dendrogram
 
 from .emphasis import load_themes
+from .style import despine as _despine
 
 __all__ = [
     "theme_labels",
@@ -224,11 +225,6 @@ def _layout_with_header(fig: Figure, title: str, subtitle: str | None = None) ->
     if subtitle:
         fig.text(0.15 / w_in, 1 - sub_y / h_in, subtitle, fontsize=SUBTITLE_SIZE, color="0.35",
                  ha="left", va="top")
-
-
-def _despine(ax, sides=("top", "right")) -> None:
-    for s in sides:
-        ax.spines[s].set_visible(False)
 
 
 def _repel(ax, texts: list, avoid_xy: np.ndarray | None = None, pad_px: float = 2.5,

@@ -186,3 +186,9 @@ def city_label(row_or_name: Any, lang: str = "zh", city_en: str | None = None) -
     if en is None or (not isinstance(en, str)) or not en:
         raise ValueError(f"no English (city_en) name for {zh!r}; pass city_en=... or a row with city_en")
     return en
+
+
+def despine(ax, sides=("top", "right")) -> None:
+    """Input: an Axes. Output: none; hides the given spines (the clean look every figure shares)."""
+    for side in sides:
+        ax.spines[side].set_visible(False)

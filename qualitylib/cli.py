@@ -11,6 +11,8 @@ import logging
 import sys
 from pathlib import Path
 
+from .paths import DEFAULT_PARAMS, default_documents_csv
+
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
 
@@ -20,8 +22,8 @@ def _err(msg: str) -> None:
 
 
 def cmd_clean(args) -> int:
-    from .clean import clean_file
-    from .decode import DecodeError
+    from .text.clean import clean_file
+    from .text.decode import DecodeError
 
     try:
         doc = clean_file(args.file)
@@ -34,16 +36,17 @@ def cmd_clean(args) -> int:
 
 
 def cmd_inspect(args) -> int:
-    from .corpus import clean_corpus, progress_printer
     from .pipeline import document_metadata
-    from .structure import sentences_frame
+    from .text.corpus import clean_corpus, progress_printer
+    from .text.structure import sentences_frame
 
     result = clean_corpus(args.paths, progress=progress_printer() if args.progress else None)
     overrides = {}
-    if args.documents:
-        from .metadata import load_documents_csv
+    documents_csv = args.documents or default_documents_csv()
+    if documents_csv:
+        from .extract.metadata import load_documents_csv
 
-        overrides = load_documents_csv(args.documents)
+        overrides = load_documents_csv(documents_csv)
     for doc in result.documents:
         meta = document_metadata(doc, overrides)
         sentences = sentences_frame(doc.doc_id, doc.body)
@@ -52,7 +55,6 @@ def cmd_inspect(args) -> int:
             print(f"  {key:<11} {getattr(meta, key) if getattr(meta, key) is not None else '?'}")
         print(f"  sections    {(sentences['role'] == 'heading').sum()}")
         print(f"  sentences   {(sentences['role'] == 'policy').sum()}  (+{(sentences['agencies'] != '').sum()} with an agency note)")
-        lines = doc.full_text.split("\n")
         print(f"  body        lines {doc.selection.first + 1}-{doc.selection.last + 1} of the cleaned page; "
               f"{len(doc.selection.dropped)} furniture line(s) dropped inside it")
         print(f"  repairs     {len(doc.repairs)}")
@@ -61,18 +63,17 @@ def cmd_inspect(args) -> int:
             print(f"    raw line {r.raw_line:>4}  {r.step:<13} {r.before!r} -> {r.after!r}{note}")
         for w in meta.warnings:
             print(f"  warning     {w}")
-        del lines
     for f in result.failures:
         print(f"== SKIPPED {f.path}: {f.problem}")
     return EXIT_FAILURE if result.failures else 0
 
 
 def cmd_extract(args) -> int:
-    from .corpus import progress_printer
-    from .outputs import write_csv_atomic
+    from .atomic import write_csv_atomic
     from .pipeline import run_pipeline
+    from .text.corpus import progress_printer
 
-    result = run_pipeline(args.paths, documents_csv=args.documents, progress=progress_printer() if not args.quiet else None)
+    result = run_pipeline(args.paths, documents_csv=args.documents or default_documents_csv(), progress=progress_printer() if not args.quiet else None)
     if args.output == "-":
         result.targets.to_csv(sys.stdout, index=False, lineterminator="\n")
     else:
@@ -86,7 +87,7 @@ def cmd_extract(args) -> int:
 def cmd_evaluate(args) -> int:
     import pandas as pd
 
-    from .evaluate import evaluate, format_report, load_gold
+    from .analysis.evaluation import evaluate, format_report, load_gold
 
     gold = load_gold(args.gold)
     pred = pd.read_csv(args.pred, dtype=str, keep_default_na=False)
@@ -121,14 +122,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("inspect", help="metadata, structure counts and repairs of raw documents")
     p.add_argument("paths", nargs="+", metavar="PATH")
-    p.add_argument("--documents", help="curated documents.csv whose rows override inferred metadata")
+    p.add_argument("--documents", help="curated documents.csv whose rows override inferred metadata "
+                   "(default: the project's data/metadata/documents.csv)")
     p.add_argument("--progress", action="store_true")
     p.set_defaults(func=cmd_inspect)
 
     p = sub.add_parser("extract", help="extract every quantitative target into one CSV")
     p.add_argument("paths", nargs="+", metavar="PATH", help="raw .txt files or folders (any supported encoding)")
     p.add_argument("-o", "--output", required=True, help="output CSV ('-' for stdout)")
-    p.add_argument("--documents", help="curated documents.csv (default: documents.csv in the first folder)")
+    p.add_argument("--documents", help="curated documents.csv (default: the project's data/metadata/documents.csv)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
     p.set_defaults(func=cmd_extract)
 
@@ -140,7 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_evaluate)
 
     p = sub.add_parser("run", help="the whole job: pipeline, notebooks, figures, release files")
-    p.add_argument("--params", default="notebooks/params/default.yaml", help="YAML parameters file")
+    p.add_argument("--params", default=str(DEFAULT_PARAMS), help="YAML parameters file")
     p.add_argument("--only", nargs="+", metavar="NOTEBOOK", help="run only these notebooks (names without .ipynb)")
     p.set_defaults(func=cmd_run)
     return parser

@@ -2,7 +2,6 @@
 table, written to ``data/processed/``. Notebooks and figures are run on top of it by ``runner``."""
 from __future__ import annotations
 
-import hashlib
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,17 +9,22 @@ from typing import Callable
 
 import pandas as pd
 
-from .clean import CleanDocument
-from .codebook import load_codebook
-from .corpus import Failure, clean_corpus
-from .extract import TARGET_COLUMNS, extract_targets
-from .indicator_table import build_indicator_table
-from .metadata import DOCUMENT_COLUMNS, DocumentMetadata, apply_overrides, infer_metadata, load_documents_csv
-from .outputs import write_csv_atomic
-from .structure import sentences_frame
+from .analysis.indicator_table import build_indicator_table
+from .atomic import write_csv_atomic
+from .extract.codebook import load_codebook
+from .extract.metadata import (
+    DOCUMENT_COLUMNS,
+    DocumentMetadata,
+    apply_overrides,
+    infer_metadata,
+    load_documents_csv,
+)
+from .extract.targets import TARGET_COLUMNS, extract_targets
+from .text.clean import CleanDocument
+from .text.corpus import Failure, clean_corpus
+from .text.structure import sentences_frame
 
 log = logging.getLogger(__name__)
-DOCUMENTS_CSV = "documents.csv"
 
 
 @dataclass
@@ -58,10 +62,9 @@ def process_documents(docs: list[CleanDocument], overrides: dict[str, dict]) -> 
         sentences.insert(2, "city_en", meta.city_en)
         targets = extract_targets(doc, {k: getattr(meta, k) for k in ("city", "province", "horizon", "plan_type")})
         targets.insert(2, "city_en", meta.city_en)
-        raw_bytes = Path(doc.raw.path).read_bytes() if doc.raw.path and Path(doc.raw.path).is_file() else doc.raw.text.encode("utf-8")
         info.update(
             encoding=doc.raw.encoding,
-            sha256=hashlib.sha256(raw_bytes).hexdigest(),
+            sha256=doc.raw.sha256,
             n_sections=int((sentences["role"] == "heading").sum()),
             n_sentences=int((sentences["role"] == "policy").sum()),
             n_targets=len(targets),
@@ -79,14 +82,9 @@ def process_documents(docs: list[CleanDocument], overrides: dict[str, dict]) -> 
 
 def run_pipeline(raw_paths: list[str | Path], documents_csv: str | Path | None = None,
                  progress: Callable[[int, int, str], None] | None = None) -> PipelineResult:
-    """Input: raw files/folders and optionally a curated documents.csv (default: documents.csv in the
-    first raw folder, if present). Output: ``PipelineResult``. Bad documents are listed in
-    ``failures`` and skipped; the rest is processed."""
-    if documents_csv is None:
-        for p in map(Path, raw_paths):
-            if p.is_dir() and (p / DOCUMENTS_CSV).is_file():
-                documents_csv = p / DOCUMENTS_CSV
-                break
+    """Input: raw files/folders and optionally a curated documents.csv (``data/metadata/documents.csv``
+    in a project; None: metadata is all inferred). Output: ``PipelineResult``. Bad documents are
+    listed in ``failures`` and skipped; the rest is processed."""
     overrides = load_documents_csv(documents_csv) if documents_csv else {}
     corpus = clean_corpus(raw_paths, progress=progress)
     documents, sentences, targets, warnings = process_documents(corpus.documents, overrides)

@@ -31,7 +31,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from .outputs import write_text_atomic
+from .atomic import write_text_atomic
+from .paths import find_root
 
 __all__ = ["TABLES", "write_release", "datapackage_descriptor", "citation_cff", "readme_text"]
 
@@ -214,8 +215,6 @@ def _project_meta(root: Path | None) -> dict[str, Any]:
 
 
 def _default_root() -> Path:
-    from .runner import find_root
-
     return find_root()
 
 

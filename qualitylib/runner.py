@@ -39,8 +39,10 @@ from typing import Any, Iterator, Sequence
 
 import yaml
 
-from . import __version__
-from .outputs import write_text_atomic
+from . import __version__, paths
+from .atomic import write_text_atomic
+from .paths import find_root, resolve
+from .tables import city_slug, filter_cities
 
 __all__ = [
     "NOTEBOOKS",
@@ -62,7 +64,7 @@ LOCK_NAME = ".qualitylib.lock"
 KERNEL = "python3"
 LANGS = ("zh", "en")
 #: YAML keys that configure the runner itself; every other key is a notebook parameter.
-RUNNER_KEYS = ("raw_dir", "processed_dir", "figures_dir", "reports_dir", "notebooks_dir", "langs", "notebooks",
+RUNNER_KEYS = ("raw_dir", "documents_csv", "processed_dir", "figures_dir", "reports_dir", "notebooks_dir", "langs", "notebooks",
                "quick", "accuracy", "gold", "citation_path", "lock_path", "export_html", "kernel_name")
 #: Path-valued notebook parameters, resolved against the project root before they are passed on.
 PATH_PARAMS = ("raw_dir", "processed_dir", "figures_dir", "national_targets")
@@ -88,6 +90,7 @@ class RunConfig:
     figures_dir: Path
     reports_dir: Path
     params_file: Path | None = None
+    documents_csv: Path | None = None
     notebooks: list[str] = field(default_factory=lambda: list(NOTEBOOKS))
     langs: list[str] = field(default_factory=lambda: list(LANGS))
     quick: bool = False
@@ -105,9 +108,9 @@ class RunConfig:
         for name in ("raw_dir", "processed_dir", "figures_dir", "reports_dir", "root"):
             setattr(self, name, Path(getattr(self, name)))
         if self.notebooks_dir is None:
-            self.notebooks_dir = self.root / "notebooks"
+            self.notebooks_dir = self.root / paths.NOTEBOOKS_DIR
         if self.citation_path is None:
-            self.citation_path = self.root / "CITATION.cff"
+            self.citation_path = self.root / paths.CITATION_FILE
         self.notebooks = normalise_notebooks(self.notebooks)
         bad = [lang for lang in self.langs if lang not in LANGS]
         if bad or not self.langs:
@@ -139,25 +142,6 @@ class RunConfig:
         outs = [self.processed_dir, self.figures_dir, self.reports_dir]
         common = Path(os.path.commonpath([str(p.resolve()) for p in outs]))
         return common if common != Path(common.anchor) else self.reports_dir
-
-
-def find_root(start: str | os.PathLike[str] | None = None) -> Path:
-    """The project root: the nearest folder at or above ``start`` (default: cwd) with a
-    ``pyproject.toml``; failing that, the folder above the installed package (editable install)."""
-    here = Path(start if start is not None else os.getcwd()).resolve()
-    for folder in (here, *here.parents):
-        if (folder / "pyproject.toml").is_file():
-            return folder
-    pkg_parent = Path(__file__).resolve().parent.parent
-    if (pkg_parent / "pyproject.toml").is_file():
-        return pkg_parent
-    raise FileNotFoundError(f"no pyproject.toml at or above {here}: cannot tell where the project root is")
-
-
-def resolve(path: str | os.PathLike[str], root: Path) -> Path:
-    """Relative paths are relative to the project root (as in the notebooks), never to the cwd."""
-    p = Path(os.path.expanduser(str(path)))
-    return p if p.is_absolute() else (root / p)
 
 
 def _portable(path: Path, root: Path) -> str:
@@ -197,7 +181,7 @@ def load_config(params_file: str | os.PathLike[str] | None = None, *, notebooks:
     """
     if params_file is None:
         root = find_root()
-        params_file = root / "notebooks" / "params" / "default.yaml"
+        params_file = root / paths.DEFAULT_PARAMS
     params_file = Path(params_file).resolve()
     if not params_file.is_file():
         raise FileNotFoundError(f"parameter file {params_file} does not exist")
@@ -212,10 +196,12 @@ def load_config(params_file: str | os.PathLike[str] | None = None, *, notebooks:
     if lang in langs:  # the notebook's own language first: it gets the plain report name
         langs = [lang] + [x for x in langs if x != lang]
     cfg: dict[str, Any] = dict(
-        raw_dir=resolve(data.get("raw_dir", "data/raw"), root),
-        processed_dir=resolve(data.get("processed_dir", "data/processed"), root),
-        figures_dir=resolve(data.get("figures_dir", "figures"), root),
-        reports_dir=resolve(data.get("reports_dir", "reports"), root),
+        raw_dir=resolve(data.get("raw_dir", paths.RAW_DIR), root),
+        documents_csv=paths.default_documents_csv(root) if data.get("documents_csv") is None
+        else (resolve(data["documents_csv"], root) if data["documents_csv"] else None),
+        processed_dir=resolve(data.get("processed_dir", paths.PROCESSED_DIR), root),
+        figures_dir=resolve(data.get("figures_dir", paths.FIGURES_DIR), root),
+        reports_dir=resolve(data.get("reports_dir", paths.REPORTS_DIR), root),
         params_file=params_file,
         notebooks=normalise_notebooks(notebooks if notebooks else data.get("notebooks")),
         langs=list(langs),
@@ -376,8 +362,6 @@ def _execute(config: RunConfig, run: NotebookRun) -> None:
 
 def _plan_runs(config: RunConfig, cities: list[tuple[str, str]]) -> list[NotebookRun]:
     """Every (notebook, language[, city]) run, with its output path and parameters."""
-    from .figures import city_slug
-
     base = config.notebook_params()
     langs = config.effective_langs()
     runs = []
@@ -397,8 +381,6 @@ def _plan_runs(config: RunConfig, cities: list[tuple[str, str]]) -> list[Noteboo
 
 def _profile_cities(documents, wanted: Sequence[str] | None) -> list[tuple[str, str]]:
     """(city, city_en) for notebook 04: the ``cities`` parameter if given, else every city, by pinyin."""
-    from .figures import filter_cities
-
     docs = filter_cities(documents, list(wanted or []))
     pairs = {(str(c), str(e) if isinstance(e, str) and e else str(c)) for c, e in zip(docs["city"], docs["city_en"])}
     return sorted(pairs, key=lambda p: (p[1], p[0]))
@@ -428,7 +410,7 @@ def measure_accuracy(targets, gold_path: Path | None) -> dict | None:
     Only documents the gold covers are scored, so a corpus with extra cities is measured fairly."""
     if gold_path is None or not Path(gold_path).is_file():
         return None
-    from .evaluate import evaluate, load_gold
+    from .analysis.evaluation import evaluate, load_gold
 
     gold = load_gold(gold_path)
     scored = targets[targets["doc_id"].isin(set(gold["doc_id"]))]
@@ -456,7 +438,10 @@ def _run_locked(config: RunConfig, log) -> int:
         log(f"ERROR: raw folder {config.raw_dir} does not exist")
         return EXIT_FAILED
     log(f"pipeline: {config.raw_dir}")
-    result = run_pipeline([config.raw_dir])
+    if config.documents_csv is not None and not Path(config.documents_csv).is_file():
+        log(f"ERROR: curated metadata file {config.documents_csv} does not exist")
+        return EXIT_FAILED
+    result = run_pipeline([config.raw_dir], documents_csv=config.documents_csv)
     write_tables(result, config.processed_dir)
     log(f"pipeline: {len(result.documents)} documents, {len(result.targets)} targets, "
         f"{len(result.indicator_table)} indicator rows, {len(result.failures)} failed files, "

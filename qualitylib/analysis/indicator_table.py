@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .codebook import load_codebook
+from ..extract.codebook import load_codebook
 
 KIND_PRIORITY = {"level": 0, "increment": 1, "delta": 2, "annual_growth": 3}
 TABLE_COLUMNS = [

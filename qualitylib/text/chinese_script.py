@@ -5,13 +5,12 @@ break (乾安 -> 干安). Those are listed in ``data/t2s_exceptions.csv`` and re
 """
 from __future__ import annotations
 
-import csv
 import difflib
 from functools import cache
-from importlib import resources
 
 import numpy as np
 
+from ..resources import data_rows
 from .offsets import OffsetMap, TextBuilder
 from .repairs import Repair
 
@@ -23,11 +22,16 @@ def _converter():
     return opencc.OpenCC("t2s")
 
 
+def t2s_phrase(text: str) -> str:
+    """Input: a short phrase. Output: it in Simplified script by OpenCC ``t2s`` alone (no offset map,
+    no exception list): for matching phrases against the codebook, not for cleaning documents."""
+    return _converter().convert(text)
+
+
 @cache
 def load_t2s_exceptions() -> tuple[tuple[str, str], ...]:
     """Output: (traditional, simplified) pairs that must not go through t2s, longest first."""
-    with resources.files("qualitylib").joinpath("data/t2s_exceptions.csv").open(encoding="utf-8") as fh:
-        rows = [r for r in csv.DictReader(fh) if r["traditional"].strip()]
+    rows = [r for r in data_rows("t2s_exceptions.csv") if r["traditional"].strip()]
     pairs = [(r["traditional"].strip(), r["simplified"].strip()) for r in rows]
     for trad, simp in pairs:
         if len(trad) != len(simp):

@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import boilerplate
+from .chinese_script import detect_script, to_simplified
 from .decode import read_raw
 from .mojibake import repair_mojibake
-from .normalize import normalize_width
 from .offsets import OffsetMap, RawPosition, RawText
-from .pinyin import remove_pinyin_notes
+from .pinyin_notes import remove_pinyin_notes
 from .repairs import Repair
-from .script import detect_script, to_simplified
+from .width import normalize_width
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +58,7 @@ def clean_raw(raw: RawText, doc_id: str) -> CleanDocument:
 
     def record(step_repairs, step_map_so_far):
         for r in step_repairs:
-            a, _ = step_map_so_far.source_span(r.start, max(r.end, r.start))
+            a, _ = step_map_so_far.source_span(r.start, r.end)
             repairs.append(
                 Repair(r.step, r.start, r.end, r.before, r.after, r.warning, raw.line_of(a))
             )

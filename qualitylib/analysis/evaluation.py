@@ -39,7 +39,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .codebook import normalize_text, normalize_unit
+from ..extract.codebook import normalize_text, normalize_unit
 
 __all__ = ["EvalReport", "FIELDS", "load_gold", "evaluate", "format_report"]
 

@@ -6,7 +6,7 @@ column and byte range in the raw file.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
@@ -124,7 +124,7 @@ class RawText:
     encoding: str
     bom_len: int = 0
     path: str = ""
-    _cache: dict = field(default_factory=dict, repr=False)
+    sha256: str = ""  # of the raw bytes, BOM included: what documents.csv cites
 
     @cached_property
     def line_starts(self) -> np.ndarray:

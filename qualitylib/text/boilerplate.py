@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .headings import heading_level
 from .offsets import OffsetMap, TextBuilder
 
 # Page furniture. Strong markers never occur in policy prose; label forms are anchored so a body
@@ -79,8 +80,6 @@ def _is_header(line: str) -> bool:
     """Lines that belong to a document header or closing: title, 文号, addressee, signatory, date."""
     if is_boilerplate(line):
         return False
-    from .structure import heading_level  # local: structure imports nothing from here, but keep the DAG flat
-
     return bool(
         heading_level(line)
         or _is_title(line)
@@ -148,11 +147,11 @@ def _descend(lines: list[str], core_end: int) -> int:
 def body_text(full_text: str, selection: BodySelection) -> tuple[str, OffsetMap]:
     """Input: the whole cleaned page and its body selection. Output: the body text (kept lines joined
     by newlines) and its offset map onto the full text."""
+    lines = full_text.split("\n")
     starts = [0]
-    for ln in full_text.split("\n")[:-1]:
+    for ln in lines[:-1]:
         starts.append(starts[-1] + len(ln) + 1)
     builder = TextBuilder(full_text)
-    lines = full_text.split("\n")
     for k, i in enumerate(selection.kept):
         if k:
             prev_end = starts[selection.kept[k - 1]] + len(lines[selection.kept[k - 1]])

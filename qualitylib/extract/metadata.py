@@ -14,13 +14,20 @@ from __future__ import annotations
 
 import csv
 import datetime as _dt
-import functools
 import io
 import re
 from collections import Counter
 from dataclasses import dataclass, field, fields, replace
-from importlib import resources
 from pathlib import Path
+
+from .gazetteer import (
+    city_name_regex,
+    find_cities,
+    lookup_city,
+    name_index,
+    province_name_regex,
+)
+from .numerals import chinese_integer
 
 PLAN_TYPES = ("annual", "multi_year")
 SCRIPTS = ("traditional", "simplified")
@@ -58,77 +65,12 @@ class DocumentsCSVError(ValueError):
 
 
 # --------------------------------------------------------------------------------------------------
-# Gazetteer
-# --------------------------------------------------------------------------------------------------
-
-@functools.cache
-def _gazetteer() -> tuple[dict[str, str], ...]:
-    """Input: nothing. Output: the rows of the packaged gazetteer.csv, read once per process."""
-    text = resources.files("qualitylib").joinpath("data/gazetteer.csv").read_text(encoding="utf-8")
-    return tuple(dict(r) for r in csv.DictReader(io.StringIO(text)))
-
-
-@functools.cache
-def _name_index() -> dict[str, dict[str, str]]:
-    """Input: nothing. Output: full and short city names -> gazetteer row (full names win a clash)."""
-    index: dict[str, dict[str, str]] = {}
-    for row in _gazetteer():
-        index.setdefault(row["city_short"], row)
-    for row in _gazetteer():
-        index[row["city_zh"]] = row
-    return index
-
-
-@functools.cache
-def _city_regex(kind: str) -> re.Pattern[str]:
-    """Input: 'full' or 'short'. Output: a regex matching any such gazetteer name, longest first, so that
-    at one position 马鞍山市 beats a shorter name and 黔西南 beats 黔南."""
-    key = "city_zh" if kind == "full" else "city_short"
-    names = sorted({r[key] for r in _gazetteer()}, key=len, reverse=True)
-    return re.compile("|".join(map(re.escape, names)))
-
-
-@functools.cache
-def _province_regex() -> re.Pattern[str]:
-    """Input: nothing. Output: a regex matching any full province name of the gazetteer (浙江省, 宁夏回族自治区)."""
-    names = sorted({r["province_zh"] for r in _gazetteer()}, key=len, reverse=True)
-    return re.compile("|".join(map(re.escape, names)))
-
-
-def lookup_city(name: str) -> dict | None:
-    """Input: a city name, full (温州市, 延边朝鲜族自治州) or short (温州, 延边). Output: a copy of its
-    gazetteer row (city_zh, city_short, city_en, province_zh, province_en, level), or None."""
-    if not name:
-        return None
-    row = _name_index().get(name.strip())
-    return dict(row) if row else None
-
-
-def _find_cities(text: str, kind: str) -> list[tuple[int, dict[str, str]]]:
-    """Input: text, 'full' or 'short'. Output: (position, gazetteer row) of each city name found.
-
-    Short names are common words too often (大同, 来宾, 白银, 朝阳), so callers use them only after
-    full names fail. A short name right before 省 is a province (吉林省, 海南省), not the city; a full
-    name right before 场 is usually 市场 (大同市场), not a city."""
-    hits = []
-    for m in _city_regex(kind).finditer(text):
-        nxt = text[m.end():m.end() + 1]
-        if kind == "short" and nxt in ("省", "市"):
-            # 'X市' is the full name, counted by the full pass; 'X省' is a province.
-            continue
-        if kind == "full" and nxt == "场":
-            continue
-        hits.append((m.start(), _name_index()[m.group()]))
-    return hits
-
-
-# --------------------------------------------------------------------------------------------------
 # Small text helpers
 # --------------------------------------------------------------------------------------------------
 
 _CJK = "\u4e00-\u9fff"
-_CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "Ｏ": 0, "一": 1, "二": 2, "三": 3, "四": 4,
-              "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+# Zeros as typed in dates (○ U+25CB, full-width Ｏ) are read as 〇 by the numeral parser.
+_ZERO_VARIANTS = str.maketrans({"○": "〇", "Ｏ": "〇"})
 _NUM = "0-9〇○零Ｏ一二三四五六七八九十"
 # A written-out date: 2018年11月1日, 2018 年 5 月 12 日, 二〇一八年十一月一日.
 _DATE_ZH = rf"([{_NUM}]{{4}})\s*年\s*([{_NUM}]{{1,3}})\s*月\s*([{_NUM}]{{1,3}})\s*日"
@@ -161,14 +103,10 @@ def _cn_int(s: str) -> int | None:
     Output: its value, or None when it is not a number."""
     if s.isdigit():
         return int(s)
-    if "十" in s:
-        head, _, tail = s.partition("十")
-        if (head and head not in _CN_DIGITS) or (tail and tail not in _CN_DIGITS) or len(s) > 3:
-            return None
-        return (_CN_DIGITS[head] if head else 1) * 10 + (_CN_DIGITS[tail] if tail else 0)
-    if all(ch in _CN_DIGITS for ch in s):
-        return int("".join(str(_CN_DIGITS[ch]) for ch in s))
-    return None
+    try:
+        return chinese_integer(s.translate(_ZERO_VARIANTS))
+    except ValueError:
+        return None
 
 
 def _iso(y: int | str | None, m: int | str | None, d: int | str | None) -> str | None:
@@ -222,7 +160,7 @@ def _title_from_line(line: str) -> tuple[str, str | None] | None:
     # A short bracketed tail may follow the type: (2021—2023年), (试行), (修订稿).
     if not re.search(rf"(?:{_DOC_KEYWORDS})(?:\s*[(（][^()（）]{{1,16}}[)）])?$", s):
         return None
-    if "质量" not in s and not _find_cities(s, "full") and not _find_cities(s, "short"):
+    if "质量" not in s and not find_cities(s, "full") and not find_cities(s, "short"):
         return None
     return s, doc_number
 
@@ -291,7 +229,7 @@ def _city_in(text: str) -> dict[str, str] | None:
     """Input: a short text such as a title or an issuer. Output: the gazetteer row of the first full
     city name in it, else of the first short name, else None."""
     for kind in ("full", "short"):
-        hits = _find_cities(text, kind)
+        hits = find_cities(text, kind)
         if hits:
             return min(hits, key=lambda h: h[0])[1]
     return None
@@ -303,12 +241,12 @@ def _dominant_city(text: str) -> tuple[dict[str, str] | None, str]:
     The most frequently named city wins if it is named at least twice and more often than any other;
     full names are counted first because short names are often ordinary words."""
     for kind in ("full", "short"):
-        counts = Counter(row["city_zh"] for _, row in _find_cities(text, kind))
+        counts = Counter(row["city_zh"] for _, row in find_cities(text, kind))
         if not counts:
             continue
         (best, n), *rest = counts.most_common(2) + [("", 0)]
         if n >= 2 and n > rest[0][1]:
-            return _name_index()[best], f"taken from the body, where {best} is named {n} times"
+            return name_index()[best], f"taken from the body, where {best} is named {n} times"
         return None, f"the body names no city often enough ({dict(counts.most_common(3))})"
     return None, "no gazetteer city named in title, issuer or body"
 
@@ -317,7 +255,7 @@ def _split_orgs(s: str) -> str:
     """Input: an issuer string. Output: it with a space between organisations written together
     (中共银川市委银川市人民政府 -> 中共银川市委 银川市人民政府), so joint issuers read the same whatever
     the page's spacing."""
-    names = _city_regex("full").pattern
+    names = city_name_regex("full").pattern
     s = re.sub(rf"(?<=[委府室厅局会部院办])(?=中共|{names})", " ", s)
     return _norm_space(s)
 
@@ -518,7 +456,7 @@ def infer_metadata(doc_id: str, full_text: str, body_text: str) -> DocumentMetad
     for text in (meta.title, meta.issuer):
         if text and not row:
             row = _city_in(text)
-    province_in_title = _province_regex().search(meta.title or "")
+    province_in_title = province_name_regex().search(meta.title or "")
     if row is None and province_in_title:
         # A title naming only a province (浙江省质量强省...) is a provincial document: the cities its
         # body lists are not its subject.

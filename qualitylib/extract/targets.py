@@ -1,7 +1,7 @@
 """Target extraction: a ``CleanDocument`` -> one row per quantitative target (a long DataFrame).
 
-For every sentence of the body, every numeric mention found by ``numbers.find_quantities`` is a
-candidate. A candidate is dropped when ``numbers.classify_non_quantity`` calls it a date, year,
+For every sentence of the body, every numeric mention found by ``numerals.find_quantities`` is a
+candidate. A candidate is dropped when ``numerals.classify_non_quantity`` calls it a date, year,
 document number, section number, name or code, and when its context shows it is not a commitment
 (a present-day baseline, a quoted name, a named project's capacity). What remains becomes a target
 with its indicator phrase, comparator, kind and target year, read from the clause around it with
@@ -11,18 +11,17 @@ codebook. Every row keeps where the number stands in the raw file (line, char an
 from __future__ import annotations
 
 import bisect
-import csv
 import re
 from dataclasses import dataclass
-from decimal import Decimal
 from functools import cache
-from importlib import resources
 
 import pandas as pd
 
-from . import codebook, numbers
-from .clean import CleanDocument
-from .structure import iter_sentences, section_at, split_agency, split_sections
+from ..resources import data_rows
+from ..text.agency_notes import split_agency
+from ..text.clean import CleanDocument
+from ..text.structure import iter_sentences, section_at, split_sections
+from . import codebook, numerals
 
 TARGET_COLUMNS = [
     "doc_id", "city", "province", "line", "raw_start", "raw_end", "byte_start", "byte_end",
@@ -57,8 +56,7 @@ class Cue:
 @cache
 def load_cues() -> tuple[Cue, ...]:
     """Output: the cue words of ``data/target_cues.csv``, longest first (so 新建成 beats 建成)."""
-    with resources.files("qualitylib").joinpath("data/target_cues.csv").open(encoding="utf-8") as fh:
-        cues = [Cue(r["cue"], r["role"], r["value"]) for r in csv.DictReader(fh)]
+    cues = [Cue(r["cue"], r["role"], r["value"]) for r in data_rows("target_cues.csv")]
     return tuple(sorted(cues, key=lambda c: -len(c.cue)))
 
 
@@ -72,14 +70,19 @@ def _patterns():
     return {role: _cue_pattern(role) for role in ("before", "after", "kind")}
 
 
-def _cue_value(role: str, word: str) -> str:
+@cache
+def _cue_values() -> dict[tuple[str, str], str]:
+    values: dict[tuple[str, str], str] = {}
     for c in load_cues():
-        if c.role == role and c.cue == word:
-            return c.value
-    raise KeyError(word)
+        values.setdefault((c.role, c.cue), c.value)  # first listed wins, as the file is read top down
+    return values
 
 
-def comparator_of(q: numbers.Quantity, before: str, after: str) -> str:
+def _cue_value(role: str, word: str) -> str:
+    return _cue_values()[(role, word)]
+
+
+def comparator_of(q: numerals.Quantity, before: str, after: str) -> str:
     """Input: a quantity, the clause text before it and the text after it. Output: '>=', '<=', '=',
     or 'range'. An explicit bound after the number (以上/以下/左右) wins over a verb before it; a bare
     value with no qualifier reads as '>=' (the guide's convention for unqualified targets)."""
@@ -97,7 +100,7 @@ def comparator_of(q: numbers.Quantity, before: str, after: str) -> str:
     return ">="
 
 
-def kind_of(q: numbers.Quantity, before: str, after: str) -> str:
+def kind_of(q: numerals.Quantity, before: str, after: str) -> str:
     """Input: a quantity, the clause text before it (verbs of an enumeration included) and after it.
     Output: 'level', 'increment', 'delta' or 'annual_growth'. The cue nearest the number decides."""
     unit = q.unit
@@ -194,13 +197,14 @@ def _clause_bounds(sentence: str, pos: int) -> tuple[int, int]:
 
 
 def _inside_quotes(sentence: str, pos: int) -> bool:
-    for open_, close in (("“", "”"), ("《", "》"), ("\"", "\"")):
-        if sentence.count(open_, 0, pos) > sentence.count(close, 0, pos) if open_ != close else sentence.count(open_, 0, pos) % 2:
+    """True when ``pos`` lies inside “…”, 《…》 or "…" (more openings than closings before it)."""
+    for open_, close in (("“", "”"), ("《", "》")):
+        if sentence.count(open_, 0, pos) > sentence.count(close, 0, pos):
             return True
-    return False
+    return sentence.count('"', 0, pos) % 2 == 1
 
 
-def _committed_chinese_count(sentence: str, q: numbers.Quantity) -> bool:
+def _committed_chinese_count(sentence: str, q: numerals.Quantity) -> bool:
     """A Chinese-numeral count is a target when it closes its clause (名牌产品十五个。) or a target verb
     stands right before it (培育两三个企业), not when it sums up an enumeration (A、B四支队伍)."""
     if re.match(r"\s*(?:以上|以下|左右)?\s*(?:[,;:。、]|$)", sentence[q.end :]):
@@ -209,11 +213,11 @@ def _committed_chinese_count(sentence: str, q: numbers.Quantity) -> bool:
     return any(m.end() == len(before) for m in _patterns()["kind"].finditer(before))
 
 
-def is_not_a_target(sentence: str, q: numbers.Quantity) -> str | None:
+def is_not_a_target(sentence: str, q: numerals.Quantity) -> str | None:
     """Input: a sentence and a quantity in it. Output: why it is not a target, or None.
     Combines the number-level classification with context: baselines, quoted names, capacities,
     Chinese-numeral enumerations and bare numbers with no unit."""
-    reason = numbers.classify_non_quantity(sentence, q)
+    reason = numerals.classify_non_quantity(sentence, q)
     if reason:
         return reason
     before, after = sentence[: q.start], sentence[q.end :]
@@ -285,11 +289,12 @@ def extract_targets(doc: CleanDocument, meta: dict) -> pd.DataFrame:
         sentence = split_agency(raw_sentence)[0]  # agency notes stand at the end: offsets keep
         line_idx = bisect.bisect_right(line_starts, s_start) - 1
         line_start = line_starts[line_idx]
-        line_text = body[line_start : body.find("\n", line_start) if body.find("\n", line_start) >= 0 else len(body)]
+        line_end = line_starts[line_idx + 1] - 1 if line_idx + 1 < len(line_starts) else len(body)
+        line_text = body[line_start:line_end]
         sec = section_at(sections, s_start)
-        quantities = numbers.find_quantities(sentence)
+        quantities = numerals.find_quantities(sentence)
         prev_indicator = ""
-        kept: list[numbers.Quantity] = []
+        kept: list[numerals.Quantity] = []
         for q in quantities:
             if is_not_a_target(sentence, q):
                 continue
@@ -303,7 +308,7 @@ def extract_targets(doc: CleanDocument, meta: dict) -> pd.DataFrame:
             after = sentence[q.end : q.end + 12]
             if own_pre.endswith("的"):
                 own_pre = ""  # "重点支持的16.4亿元技术改造项目": the number qualifies the noun after it
-            indicator = indicator_phrase(own_pre, sentence[q.end : c_end], numbers.unit_kind(q.unit) == "count")
+            indicator = indicator_phrase(own_pre, sentence[q.end : c_end], numerals.unit_kind(q.unit) == "count")
             indicator = _resolve_ellipsis(indicator, own_pre, prev_indicator, q.unit)
             if not indicator:
                 indicator = _noun_after_previous(sentence, quantities, q) or prev_indicator

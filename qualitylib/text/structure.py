@@ -12,19 +12,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-_CN_NUM = "一二三四五六七八九十百零〇两"
-HEADING_PATTERNS = (
-    (1, re.compile(rf"^[{_CN_NUM}]+、")),
-    (2, re.compile(rf"^\([{_CN_NUM}]+\)")),
-    (3, re.compile(r"^\d{1,2}(?:[.、](?!\d)|(?=[\u4e00-\u9fff]{2,}方面))")),
-    (4, re.compile(r"^\(\d{1,2}\)")),
-    (5, re.compile(r"^——")),
-)
+from .agency_notes import AGENCY_LINE, split_agency
+from .headings import heading_level
+
 _TITLE_END = re.compile(r"[。:;,]")
 _SENTENCE_END = re.compile(r"[。；;！!？?]")
-_AGENCY_WORDS = re.compile(r"牵头|负责|配合|参与|责任单位|责任部门")
-_TRAILING_AGENCY = re.compile(r"[(（]([^()（）]{2,200})[)）]\s*$")
-_AGENCY_LINE = re.compile(r"^\s*(?:责任单位|责任部门|牵头单位|配合单位)\s*[:：]")
 
 
 @dataclass(frozen=True)
@@ -38,15 +30,6 @@ class Section:
     start: int
     end: int
     path: tuple[str, ...]
-
-
-def heading_level(line: str) -> tuple[int, str] | None:
-    """Input: one line. Output: (level, marker) when the line starts with a section heading, else None."""
-    for level, pat in HEADING_PATTERNS:
-        m = pat.match(line)
-        if m:
-            return level, m.group(0)
-    return None
 
 
 def split_sections(body: str) -> list[Section]:
@@ -87,14 +70,6 @@ def section_at(sections: list[Section], pos: int) -> Section | None:
     return best
 
 
-def split_agency(sentence: str) -> tuple[str, str]:
-    """Input: one sentence. Output: (policy text, agency note); the note is '' when there is none."""
-    m = _TRAILING_AGENCY.search(sentence.rstrip("。；;"))
-    if m and _AGENCY_WORDS.search(m.group(1)):
-        return sentence[: m.start()].rstrip(), m.group(1)
-    return sentence, ""
-
-
 def iter_sentences(body: str):
     """Input: cleaned body. Output: yields (start, end) of each sentence, never crossing a line end."""
     pos = 0
@@ -120,8 +95,8 @@ def sentences_frame(doc_id: str, body: str, line_of=None) -> pd.DataFrame:
         sec = section_at(sections, start)
         line_start = body.rfind("\n", 0, start) + 1
         is_heading_line = heading_level(body[line_start:end]) is not None and start == line_start
-        if _AGENCY_LINE.match(text):
-            role, policy, agencies = "agency", "", _AGENCY_LINE.sub("", text).strip()
+        if AGENCY_LINE.match(text):
+            role, policy, agencies = "agency", "", AGENCY_LINE.sub("", text).strip()
         else:
             policy, agencies = split_agency(text)
             if agencies and not policy.strip("。；; "):

@@ -10,16 +10,15 @@ Public API: :class:`Quantity`, :func:`parse_number`, :func:`find_quantities`,
 """
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from decimal import Context, Decimal, InvalidOperation
 from functools import lru_cache
-from pathlib import Path
 
-__all__ = ["Quantity", "parse_number", "find_quantities", "classify_non_quantity", "unit_kind"]
+from ..resources import data_lines, data_rows
 
-_DATA = Path(__file__).with_name("data")
+__all__ = ["Quantity", "parse_number", "chinese_integer", "find_quantities", "classify_non_quantity", "unit_kind"]
+
 # Plenty of headroom: 28 digits (the default) could round huge mixed numbers.
 _CTX = Context(prec=80)
 
@@ -80,8 +79,7 @@ class Quantity:
 @lru_cache(maxsize=1)
 def _units() -> dict[str, str]:
     """Return {unit: kind} loaded from data/units.csv."""
-    with open(_DATA / "units.csv", encoding="utf-8", newline="") as fh:
-        return {row["unit"].strip(): row["kind"].strip() for row in csv.DictReader(fh)}
+    return {row["unit"].strip(): row["kind"].strip() for row in data_rows("units.csv")}
 
 
 @lru_cache(maxsize=1)
@@ -95,8 +93,7 @@ def _unit_res() -> tuple[re.Pattern, re.Pattern, tuple[str, ...]]:
 @lru_cache(maxsize=1)
 def _names() -> tuple[str, ...]:
     """Return the fixed numeral-bearing expressions from data/numeric_names.txt."""
-    lines = (_DATA / "numeric_names.txt").read_text(encoding="utf-8").splitlines()
-    return tuple(sorted({ln.strip() for ln in lines if ln.strip() and not ln.startswith("#")}))
+    return tuple(sorted(set(data_lines("numeric_names.txt"))))
 
 
 def unit_kind(unit: str) -> str | None:
@@ -165,6 +162,17 @@ def _cn_int(s: str) -> int:
     if number is not None and shorthand >= 100:
         number *= shorthand // 10  # colloquial 一万五 = 15000, 三千五 = 3500
     return total + wan + section + (number or 0)
+
+
+def chinese_integer(s: str) -> int:
+    """Input: an integer in Chinese numerals (十一, 一百二十, 二〇一八, 一万五).
+    Output: its value. Raises ValueError when ``s`` is not a well-formed numeral, including digit runs
+    that are approximations rather than numbers (两三, 一二)."""
+    if not s:
+        raise ValueError("empty numeral")
+    if any(c not in _CN for c in s):
+        raise ValueError(f"not a Chinese numeral: {s!r}")
+    return _cn_int(s)
 
 
 def _mult(m: str) -> int:

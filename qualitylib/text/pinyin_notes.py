@@ -16,6 +16,12 @@ _SYLLABLE = rf"[a-zü]*[{_TONED}][a-zü]*"
 PINYIN_NOTE = re.compile(rf"(?<=[\u3400-\u9fff\uf900-\ufaff〓])[(（]({_SYLLABLE})[)）]")
 
 
+def strip_pinyin_notes(text: str) -> str:
+    """Input: a phrase. Output: the phrase without pinyin notes (no offsets, no repair records): for
+    matching annotated or codebook phrases, which are compared, not cited."""
+    return PINYIN_NOTE.sub("", text)
+
+
 def remove_pinyin_notes(text: str) -> tuple[str, OffsetMap, list[Repair]]:
     """Input: text. Output: text without pinyin notes, its offset map onto the input, and one
     ``Repair`` per removed note."""

@@ -7,6 +7,7 @@ the batch layer catches it, reports it and goes on with the next file.
 from __future__ import annotations
 
 import codecs
+import hashlib
 import re
 from pathlib import Path
 
@@ -47,8 +48,14 @@ def _cjk_plausibility(text: str) -> float:
 
 def decode_bytes(data: bytes, path: str = "<bytes>") -> RawText:
     """Input: the raw bytes of one document and its path (for messages).
-    Output: ``RawText`` with the decoded text, the encoding used and the BOM length.
-    Raises ``DecodeError`` for binary data or bytes that no supported encoding decodes cleanly."""
+    Output: ``RawText`` with the decoded text, the encoding used, the BOM length and the SHA-256 of
+    the bytes. Raises ``DecodeError`` for binary data or bytes that no supported encoding decodes."""
+    raw = _decode(data, path)
+    raw.sha256 = hashlib.sha256(data).hexdigest()
+    return raw
+
+
+def _decode(data: bytes, path: str) -> RawText:
     if data.startswith(codecs.BOM_UTF8):
         return _strict(data[3:], "utf-8", path, bom_len=3)
     if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):

@@ -57,8 +57,12 @@ import functools
 import re
 import unicodedata
 from dataclasses import dataclass
-from importlib import resources
+
 import pandas as pd
+
+from ..resources import data_frame
+from ..text.chinese_script import t2s_phrase
+from ..text.pinyin_notes import strip_pinyin_notes
 
 __all__ = [
     "CodeMatch",
@@ -91,23 +95,7 @@ _FAMILY_COLUMNS = [
 ]
 _SERIES_COLUMNS = ["family", "code", "pattern", "unit_pattern", "series", "priority"]
 
-# Pinyin notes as found in scraped Traditional-Chinese pages: 質(zhì), 產(chǎn). A note either carries
-# a tone mark, or (neutral tone) is a short lowercase syllable glued to a Han character. Requiring
-# one of these keeps ASCII abbreviations such as (AQI) or (BIM) intact.
-_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
-_PINYIN_NOTE = re.compile(
-    rf"\((?:[a-z{_TONED}]*[{_TONED}][a-z{_TONED}]*)\)"
-    r"|(?<=[\u3400-\u9fff])\([a-z]{1,6}\)"
-)
 _SPACES = re.compile(r"\s+")
-
-
-@functools.lru_cache(maxsize=1)
-def _t2s():
-    # Imported lazily: OpenCC loads its dictionaries on construction, once is enough.
-    import opencc
-
-    return opencc.OpenCC("t2s")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -122,8 +110,8 @@ def normalize_text(text: str) -> str:
     if text is None or (isinstance(text, float) and text != text):
         return ""
     s = unicodedata.normalize("NFKC", str(text))
-    s = _PINYIN_NOTE.sub("", s)
-    s = _t2s().convert(s)
+    s = strip_pinyin_notes(s)
+    s = t2s_phrase(s)
     return _SPACES.sub("", s)
 
 
@@ -138,12 +126,7 @@ def normalize_unit(unit: str) -> str:
 
 def _read_csv(name: str, columns: list[str]) -> pd.DataFrame:
     # Package data via importlib.resources so it works from a wheel/zip as well as a checkout.
-    ref = resources.files("qualitylib") / "data" / name
-    with ref.open("r", encoding="utf-8") as fh:
-        df = pd.read_csv(fh, dtype=str, keep_default_na=False)
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise ValueError(f"{name}: missing columns {missing}")
+    df = data_frame(name, columns)
     df["priority"] = df["priority"].astype(int)
     return df[columns]
 

@@ -1,0 +1,142 @@
+"""TF-IDF: a dictionary-free second opinion on policy emphasis -- the character n-grams most specific
+to each city when each city's text is one document. Input: policy sentences; output: a long table of
+terms and scores per city."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Iterable
+
+import numpy as np
+import pandas as pd
+
+from ..text.agency_notes import strip_agency_notes
+from .frames import require_cities, require_frame
+from .themes import city_en_map
+
+
+def _is_content_ngram(term: str) -> bool:
+    """Keep an n-gram only if every character is a letter (CJK ideographs are category Lo).
+
+    That drops n-grams that are or contain punctuation, whitespace or digits: they straddle
+    sentence boundaries ("。加强") or are dates/numbers ("2018"), neither of which says
+    anything about policy content.
+    """
+    return all(unicodedata.category(ch).startswith("L") for ch in term)
+
+
+# Function characters that almost never begin or end a content word; an n-gram with one at its
+# edge is a fragment straddling two words ("和有机农", "品和有机"). Deliberately short: 对/在/中
+# are left out because they start real terms (对标, 中国质量奖).
+_EDGE_STOP_CHARS = frozenset("的和与及等并或了之其而把将")
+
+
+def _overlap(a: str, b: str) -> int:
+    """Longest k such that a suffix of one string equals a prefix of the other, or containment."""
+    if a in b or b in a:
+        return min(len(a), len(b))
+    best = 0
+    for k in range(1, min(len(a), len(b))):
+        if a.endswith(b[:k]) or b.endswith(a[:k]):
+            best = k
+    return best
+
+
+def _city_stem(city: str) -> str:
+    """芜湖市 -> 芜湖, 恩施土家族苗族自治州 -> 恩施土家族苗族 (the admin suffix carries no identity)."""
+    city = str(city)
+    for suffix in ("自治州", "地区", "市", "州", "盟"):
+        if city.endswith(suffix) and len(city) - len(suffix) >= 2:
+            return city[: -len(suffix)]
+    return city if len(city) >= 2 else ""
+
+
+def tfidf_profile(
+    sentences: pd.DataFrame,
+    top_n: int = 15,
+    ngram_range: tuple[int, int] = (2, 4),
+    *,
+    drop_agency_notes: bool = True,
+    drop_shared: bool = True,
+    drop_city_names: bool = True,
+    mask_names: Iterable[str] = (),
+    collapse_overlaps: bool = True,
+) -> pd.DataFrame:
+    """Most city-specific character n-grams: a dictionary-free cross-check of the themes.
+
+    All sentences of a city are joined into one document (one document per city), then
+    scikit-learn's ``TfidfVectorizer(analyzer='char', ngram_range=(2, 4), sublinear_tf=True)`` is
+    fitted -- Chinese has no spaces, so character n-grams stand in for words; sublinear tf
+    (1 + log tf) stops one phrase repeated in a long document from filling the list.
+
+    Candidate n-grams are then filtered, each rule for a stated reason:
+    * containing punctuation, whitespace or digits -- sentence-boundary straddlers and numbers;
+    * starting/ending with a function character (的和与及等并或了之其而把将) -- word fragments;
+    * ``drop_shared``: occurring in *every* city's document -- sklearn's smoothed IDF never
+      reaches 0, so without this 质量/提升/加强 top every list while saying nothing specific;
+    * ``drop_city_names``: every city's name and stem (芜湖市, 芜湖) plus any ``mask_names`` are
+      replaced by a line break *before* vectorising, so no n-gram contains or straddles them
+      (no 芜湖, 湖质量, 推进芜): a city's own name is trivially specific to it and says nothing
+      about policy;
+    * ``collapse_overlaps``: walking down the ranking, an n-gram is skipped when it overlaps an
+      already kept one by all but one character or more (substring, or a one-character shift of
+      the same phrase: 主导制定 / 业主导制), so the list shows distinct phrases.
+
+    Input: sentences DataFrame (``city``, ``text``; ``city_en`` optional), >= 2 cities.
+
+    Output: DataFrame with columns ``city, city_en, rank, term, tfidf, count`` -- up to ``top_n``
+    rows per city, rank 1 = most specific; ``count`` is raw occurrences in that city's text.
+    """
+    from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+
+    require_frame(sentences, "sentences", ("city", "text"))
+    if top_n < 1:
+        raise ValueError(f"top_n must be >= 1, got {top_n}")
+    texts = sentences["text"].astype(str)
+    if drop_agency_notes:
+        texts = texts.map(strip_agency_notes)
+    docs = texts.groupby(sentences["city"]).agg("\n".join).sort_index()
+    require_cities(len(docs), "tfidf_profile")
+    if drop_city_names or mask_names:
+        names_to_mask = set(mask_names)
+        if drop_city_names:
+            names_to_mask |= {str(c) for c in docs.index} | {_city_stem(c) for c in docs.index}
+        # longest first, so 芜湖市 is masked whole before its stem 芜湖 is looked for
+        ordered = sorted((n for n in names_to_mask if len(n) >= 2), key=lambda n: (-len(n), n))
+        if ordered:
+            pattern = re.compile("|".join(map(re.escape, ordered)))
+            docs = docs.map(lambda d: pattern.sub("\n", d))
+    vec = TfidfVectorizer(analyzer="char", ngram_range=ngram_range, lowercase=False, sublinear_tf=True)
+    X = vec.fit_transform(docs.tolist())
+    vocab = vec.get_feature_names_out()
+    counts = CountVectorizer(analyzer="char", ngram_range=ngram_range, lowercase=False, vocabulary=vec.vocabulary_)
+    C = counts.transform(docs.tolist())
+    df_city = np.asarray((C > 0).sum(axis=0)).ravel()
+    keep = np.fromiter(
+        (_is_content_ngram(t) and t[0] not in _EDGE_STOP_CHARS and t[-1] not in _EDGE_STOP_CHARS
+         for t in vocab),
+        dtype=bool, count=len(vocab),
+    )
+    if drop_shared:
+        keep &= df_city < len(docs)
+    names = city_en_map(sentences)
+    rows = []
+    for i, city in enumerate(docs.index):
+        scores = X[i].toarray().ravel()
+        cnt = C[i].toarray().ravel()
+        cand = np.flatnonzero((scores > 0) & keep)
+        # score desc; ties: more occurrences, longer, then the term itself (fully deterministic)
+        cand = sorted(cand, key=lambda j: (-scores[j], -cnt[j], -len(vocab[j]), vocab[j]))
+        chosen: list[tuple[str, float, int]] = []
+        for j in cand:
+            term = vocab[j]
+            if collapse_overlaps and any(
+                _overlap(term, kept) >= min(len(term), len(kept)) - 1 for kept, _, _ in chosen
+            ):
+                continue
+            chosen.append((term, float(scores[j]), int(cnt[j])))
+            if len(chosen) >= top_n:
+                break
+        for r, (term, sc, n) in enumerate(chosen, start=1):
+            rows.append((city, names.get(city, pd.NA), r, term, sc, n))
+    return pd.DataFrame(rows, columns=["city", "city_en", "rank", "term", "tfidf", "count"])

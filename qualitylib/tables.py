@@ -1,0 +1,96 @@
+"""Reading and selecting the processed tables that the pipeline wrote (``data/processed/``).
+
+Input side of every notebook and of the runner's per-city plan: the tables come in as DataFrames and
+are narrowed to the cities asked for. Reading only: nothing here runs the pipeline or writes a file.
+"""
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+PROCESSED_TABLES = ("documents", "sentences", "targets", "indicator_table", "codebook")
+NATIONAL_COLUMNS = ("horizon", "code", "series", "comparator", "value", "unit", "source_zh", "source_en")
+
+
+def _norm_list(cities: Sequence[str] | str | None) -> list[str]:
+    if cities is None:
+        return []
+    if isinstance(cities, str):
+        return [cities] if cities.strip() else []
+    return [str(c) for c in cities if str(c).strip()]
+
+
+def filter_cities(frame: pd.DataFrame, cities: Sequence[str] | str | None) -> pd.DataFrame:
+    """Input: a frame with ``city`` (and usually ``city_en``) and a list of city names in Chinese or
+    pinyin (empty/None = all). Output: the rows of those cities. Unknown names raise ValueError
+    listing the known ones, so a typo in a parameter fails loudly instead of giving empty figures."""
+    wanted = _norm_list(cities)
+    if not wanted or frame.empty:
+        return frame
+    known_zh = set(frame["city"].dropna().astype(str))
+    known_en = set(frame["city_en"].dropna().astype(str)) if "city_en" in frame.columns else set()
+    unknown = [c for c in wanted if c not in known_zh and c not in known_en]
+    if unknown:
+        known = sorted(zip(frame["city"].astype(str), frame.get("city_en", frame["city"]).astype(str)))
+        raise ValueError(f"unknown city name(s) {unknown}; known: {sorted(set(known))}")
+    mask = frame["city"].astype(str).isin(wanted)
+    if "city_en" in frame.columns:
+        mask |= frame["city_en"].astype(str).isin(wanted)
+    return frame[mask]
+
+
+def load_processed(processed_dir: str | os.PathLike[str],
+                   cities: Sequence[str] | str | None = None) -> dict[str, pd.DataFrame]:
+    """Input: the folder written by :func:`qualitylib.pipeline.write_tables` and an optional city
+    filter. Output: dict ``documents, sentences, targets, indicator_table, codebook`` with the rows
+    of other cities dropped. Raises ``FileNotFoundError`` naming the folder and the missing tables
+    when the pipeline has not been run (``qualitylib run`` writes them)."""
+    folder = Path(processed_dir)
+    missing = [t for t in PROCESSED_TABLES if not (folder / f"{t}.csv").is_file()]
+    if missing:
+        raise FileNotFoundError(
+            f"{folder} lacks {', '.join(t + '.csv' for t in missing)}; run `qualitylib run` (or `make run`) first")
+    tables = {t: pd.read_csv(folder / f"{t}.csv") for t in PROCESSED_TABLES}
+    # one filter on documents validates the names; the others follow by city
+    docs = filter_cities(tables["documents"], cities)
+    keep = set(docs["city"].astype(str))
+    for name in ("documents", "sentences", "targets", "indicator_table"):
+        frame = tables[name]
+        tables[name] = frame[frame["city"].astype(str).isin(keep)].reset_index(drop=True)
+    return tables
+
+
+def policy_sentences(sentences: pd.DataFrame) -> pd.DataFrame:
+    """Input: sentences.csv rows. Output: the rows used for policy emphasis -- ``role == 'policy'``
+    with non-empty text (a sentence that was only a lead-agency note has empty text once the note
+    is moved to ``agencies``; counting it would dilute every share)."""
+    s = sentences[sentences["role"] == "policy"] if "role" in sentences.columns else sentences
+    text = s["text"].fillna("").astype(str).str.strip()
+    return s[text != ""].reset_index(drop=True)
+
+
+def load_national(path: str | os.PathLike[str] | None) -> pd.DataFrame:
+    """Input: path to ``national_targets.csv`` (may be missing). Output: its rows (columns at least
+    ``NATIONAL_COLUMNS``), or an empty frame with those columns when the file does not exist --
+    figures then say that there is no comparable national target."""
+    if path is None or not Path(path).is_file():
+        return pd.DataFrame(columns=list(NATIONAL_COLUMNS))
+    nat = pd.read_csv(path)
+    missing = [c for c in ("horizon", "code", "series", "value") if c not in nat.columns]
+    if missing:
+        raise ValueError(f"{path} lacks column(s) {missing}; it has {list(nat.columns)}")
+    for c in NATIONAL_COLUMNS:
+        if c not in nat.columns:
+            nat[c] = pd.NA
+    return nat
+
+
+def city_slug(name: str) -> str:
+    """File-name-safe form of a pinyin city name: ``Tai'an`` -> ``Taian``."""
+    slug = re.sub(r"[^A-Za-z0-9_-]+", "", unicodedata.normalize("NFKD", str(name)))
+    return slug or "city"

@@ -6,7 +6,10 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lab bench
+# Extra arguments for JupyterLab, e.g. `make lab LAB_ARGS="--allow-root --no-browser"`
+LAB_ARGS ?=
+
+.PHONY: run test lab notebooks bench
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,8 +24,13 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
-lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/
+# The notebooks' sources are notebooks/NN_*.py (Jupytext percent scripts); their .ipynb pairs are
+# rewritten from them here, and Jupytext's JupyterLab extension keeps both in step while you edit.
+notebooks: $(STAMP)
+	$(BIN)/qualitylib notebooks
+
+lab: notebooks
+	$(BIN)/jupyter lab notebooks/ $(LAB_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_extract.py

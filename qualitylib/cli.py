@@ -1,4 +1,4 @@
-"""Command line: ``qualitylib clean | inspect | extract | evaluate | run``.
+"""Command line: ``qualitylib clean | inspect | extract | evaluate | notebooks | run``.
 
 Messages and progress go to stderr, data to stdout or the named file, so the commands compose in
 shell pipelines and cron jobs. Exit codes: 0 success, 1 a processing failure (a bad document, an
@@ -44,7 +44,7 @@ def cmd_inspect(args) -> int:
     overrides = {}
     documents_csv = args.documents or default_documents_csv()
     if documents_csv:
-        from .extract.metadata import load_documents_csv
+        from .extract.documents_csv import load_documents_csv
 
         overrides = load_documents_csv(documents_csv)
     for doc in result.documents:
@@ -106,6 +106,25 @@ def cmd_run(args) -> int:
     return runner.run(config)
 
 
+def cmd_notebooks(args) -> int:
+    from .notebook_sources import drifted, notebook_sources, write_pairs
+    from .paths import NOTEBOOKS_DIR, find_root
+
+    folder = Path(args.folder) if args.folder else find_root() / NOTEBOOKS_DIR
+    sources = notebook_sources(folder)
+    if not sources:
+        _err(f"{folder}: no notebook sources (NN_name.py)")
+        return EXIT_USAGE
+    if args.check:
+        problems = [m for m in map(drifted, sources) if m]
+        for m in problems:
+            _err(m)
+        return EXIT_FAILURE if problems else 0
+    for path in write_pairs(folder):
+        print(f"wrote {path}", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Output: the argument parser (kept separate so tests and docs can inspect it)."""
     from . import __version__
@@ -140,6 +159,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-rows", type=int, default=50, help="misses/false alarms to list")
     p.add_argument("--fail-under", type=float, help="exit 1 when precision or recall is below this")
     p.set_defaults(func=cmd_evaluate)
+
+    p = sub.add_parser("notebooks", help="write each notebook's .ipynb pair from its percent-script source")
+    p.add_argument("folder", nargs="?", help="notebooks folder (default: the project's notebooks/)")
+    p.add_argument("--check", action="store_true", help="write nothing; exit 1 when a pair differs from its source")
+    p.set_defaults(func=cmd_notebooks)
 
     p = sub.add_parser("run", help="the whole job: pipeline, notebooks, figures, release files")
     p.add_argument("--params", default=str(DEFAULT_PARAMS), help="YAML parameters file")

@@ -12,12 +12,11 @@ import pandas as pd
 from .analysis.indicator_table import build_indicator_table
 from .atomic import write_csv_atomic
 from .extract.codebook import load_codebook
+from .extract.documents_csv import apply_overrides, load_documents_csv
 from .extract.metadata import (
     DOCUMENT_COLUMNS,
     DocumentMetadata,
-    apply_overrides,
     infer_metadata,
-    load_documents_csv,
 )
 from .extract.targets import TARGET_COLUMNS, extract_targets
 from .text.clean import CleanDocument

@@ -7,7 +7,8 @@
 2. run the pipeline (:func:`qualitylib.pipeline.run_pipeline`) and write the tables to
    ``processed_dir``; write the citable release (:func:`qualitylib.release.write_release`);
 3. execute every notebook with papermill (kernel ``python3``, cwd = the notebooks folder) with the
-   parameters of the YAML file, once per language in ``langs``; notebook 04 once per city;
+   parameters of the YAML file, once per language in ``langs``; notebook 04 once per city. What
+   runs is the notebook's percent-script source (``notebooks/NN_name.py``), not its ``.ipynb`` pair;
 4. keep an executed copy of each notebook in ``reports/`` and an HTML export next to it.
 
 Naming: ``reports/<notebook>.ipynb|.html`` for the first language, ``<notebook>_<lang>`` for the
@@ -41,6 +42,7 @@ import yaml
 
 from . import __version__, paths
 from .atomic import write_text_atomic
+from .notebook_sources import declared_parameters, notebook_from_source
 from .paths import find_root, resolve
 from .tables import city_slug, filter_cities
 
@@ -261,10 +263,10 @@ def run_lock(path: str | os.PathLike[str]) -> Iterator[Path]:
 # --------------------------------------------------------------------------------------------
 _VOLATILE_NB_META = ("start_time", "end_time", "duration", "environment_variables")
 _VOLATILE_CELL_META = ("start_time", "end_time", "duration")
-_OWN_CELL_ID = re.compile(r"^nb\d\d-\d\d$")  # ids written by notebooks/build_notebooks.py
+_OWN_CELL_ID = re.compile(r"^nb\d\d-\d\d$")  # ids given by notebook_sources.notebook_from_source
 
 
-def clean_notebook(nb: Any, output_name: str | None = None) -> Any:
+def clean_notebook(nb: Any, output_name: str | None = None, input_name: str | None = None) -> Any:
     """Strip what changes between identical runs: papermill timestamps and durations, per-cell
     execution timestamps (``metadata.execution``), the random ids of cells papermill inserts
     (injected parameters, error markers: renumbered by position), and paths (input: file name;
@@ -273,8 +275,10 @@ def clean_notebook(nb: Any, output_name: str | None = None) -> Any:
     pm = nb.metadata.get("papermill", {})
     for key in _VOLATILE_NB_META:
         pm.pop(key, None)
-    if pm.get("input_path"):
-        pm["input_path"] = Path(pm["input_path"]).name
+    if input_name is not None:
+        pm["input_path"] = input_name
+    elif pm.get("input_path"):
+        pm["input_path"] = Path(str(pm["input_path"])).name
     if "output_path" in pm:
         pm["output_path"] = output_name or (Path(pm["output_path"]).name if pm["output_path"] else pm["output_path"])
     for i, cell in enumerate(nb.cells):
@@ -314,10 +318,12 @@ class NotebookRun:
         return f"{self.notebook}.ipynb (lang={self.lang}{extra})"
 
 
-def _declared_parameters(path: Path) -> set[str]:
-    import papermill as pm
-
-    return set(pm.inspect_notebook(str(path)).keys())
+def _source(config: RunConfig, notebook: str) -> Path:
+    """The percent-script source of a notebook; the runner executes it, never a possibly stale pair."""
+    path = config.notebooks_dir / f"{notebook}.py"
+    if not path.is_file():
+        raise FileNotFoundError(f"notebook source {path} does not exist")
+    return path
 
 
 def _failure_message(exc: BaseException, run: NotebookRun) -> str:
@@ -336,13 +342,13 @@ def _execute(config: RunConfig, run: NotebookRun) -> None:
     import nbformat
     import papermill as pm
 
-    src = config.notebooks_dir / f"{run.notebook}.ipynb"
     tmp = run.output.with_name(f".{run.output.stem}.{os.getpid()}.running.ipynb")
     run.output.parent.mkdir(parents=True, exist_ok=True)
     start = time.monotonic()
     try:
+        source_nb = notebook_from_source(_source(config, run.notebook))
         pm.execute_notebook(
-            str(src), str(tmp), parameters=run.params, kernel_name=config.kernel_name,
+            source_nb, str(tmp), parameters=run.params, kernel_name=config.kernel_name,
             cwd=str(config.notebooks_dir), progress_bar=False, log_output=False,
             request_save_on_cell_execute=False,
         )
@@ -352,7 +358,7 @@ def _execute(config: RunConfig, run: NotebookRun) -> None:
         run.seconds = time.monotonic() - start
         try:
             if tmp.is_file():
-                nb = clean_notebook(nbformat.read(str(tmp), as_version=4), run.output.name)
+                nb = clean_notebook(nbformat.read(str(tmp), as_version=4), run.output.name, f"{run.notebook}.py")
                 write_text_atomic(run.output, nbformat.writes(nb) + "\n")
                 if config.export_html:
                     write_text_atomic(run.output.with_suffix(".html"), export_html(nb, run.output.stem))
@@ -366,7 +372,7 @@ def _plan_runs(config: RunConfig, cities: list[tuple[str, str]]) -> list[Noteboo
     langs = config.effective_langs()
     runs = []
     for nb in config.notebooks:
-        declared = _declared_parameters(config.notebooks_dir / f"{nb}.ipynb")
+        declared = declared_parameters(notebook_from_source(_source(config, nb)))
         for i, lang in enumerate(langs):
             suffix = "" if i == 0 else f"_{lang}"
             params = {k: v for k, v in {**base, "lang": lang}.items() if k in declared}

@@ -23,6 +23,6 @@ def seed_paths() -> list[Path]:
 
 @pytest.fixture(scope="session")
 def cleaned_seeds(seed_paths):
-    from qualitylib.clean import clean_file
+    from qualitylib.text.clean import clean_file
 
     return {p.stem: clean_file(p) for p in seed_paths}

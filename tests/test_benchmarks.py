@@ -45,7 +45,7 @@ def test_generator_is_deterministic(gen, corpus, tmp_path):
 
 
 def test_generated_documents_decode_and_look_real(gen, corpus):
-    from qualitylib.decode import read_raw
+    from qualitylib.text.decode import read_raw
 
     seed_cities = {"芜湖", "泰安", "银川", "温州", "宜昌", "蕪湖", "銀川", "溫州"}
     for p in corpus:

@@ -2,32 +2,45 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import re
 import subprocess
 import sys
 import tomllib
-from pathlib import Path
 
+import pytest
 import yaml
 
-from qualitylib import __version__
+from qualitylib import __version__, paths
 
 
 def test_raw_files_match_manifest(root):
-    manifest = (root / "data" / "raw" / "MANIFEST.sha256").read_text(encoding="utf-8").split("\n")
-    entries = [ln.split() for ln in manifest if ln.strip()]
-    assert len(entries) == 5
-    for digest, name in entries:
-        data = (root / "data" / "raw" / name).read_bytes()
+    manifest = (root / paths.RAW_MANIFEST).read_text(encoding="utf-8").split("\n")
+    entries = {name: digest for digest, name in (ln.split() for ln in manifest if ln.strip())}
+    raw_files = {p.name for p in (root / paths.RAW_DIR).iterdir() if p.is_file()}
+    assert entries, "the manifest lists no raw file"
+    assert raw_files == set(entries), (
+        f"data/raw and {paths.RAW_MANIFEST} disagree: not listed {sorted(raw_files - set(entries))}, "
+        f"listed but absent {sorted(set(entries) - raw_files)}")
+    for name, digest in entries.items():
+        data = (root / paths.RAW_DIR / name).read_bytes()
         assert hashlib.sha256(data).hexdigest() == digest, f"{name} was modified; raw data is immutable"
+
+
+def test_raw_folder_holds_only_raw_documents(root):
+    # curated metadata and the manifest are made by hand: they live in data/metadata/, not among the inputs
+    others = [p.name for p in (root / paths.RAW_DIR).iterdir() if p.suffix.lower() not in {".txt"}]
+    assert not others, f"non-document files in data/raw/: {others}"
 
 
 def test_raw_files_equal_shared_seeds_when_available(root):
     shared = root.parent / "shared" / "seeds"
-    if not shared.is_dir():  # a clone outside the workplace has only the manifest to go by
-        return
-    for seed in shared.glob("*.txt"):
-        assert (root / "data" / "raw" / seed.name).read_bytes() == seed.read_bytes()
+    if not shared.is_dir():
+        pytest.skip("the workplace's shared/seeds is not beside this clone; the manifest test covers the raw files")
+    seeds = sorted(shared.glob("*.txt"))
+    assert seeds, f"{shared} holds no seed"
+    for seed in seeds:
+        assert (root / paths.RAW_DIR / seed.name).read_bytes() == seed.read_bytes()
 
 
 def _names(reqs):
@@ -84,5 +97,7 @@ def test_cli_reports_bad_file_and_exit_code(tmp_path):
     assert proc.returncode == 2 and "missing.txt" in proc.stderr
 
 
-def test_version_is_exposed():
-    assert re.match(r"\d+\.\d+\.\d+", __version__)
+def test_version_is_the_installed_distributions(root):
+    # the fallback "0.0.0+unknown" means the package was imported from a tree that was never installed
+    declared = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+    assert __version__ == importlib.metadata.version("qualitylib") == declared

@@ -2,7 +2,7 @@
 
 Two sources are combined. ``infer_metadata`` reads the cleaned text with general rules that must hold
 for pages never seen before (other cities, years, issuers, site layouts); it never knows a particular
-file. ``data/raw/documents.csv`` holds the human-curated values a researcher cites; ``apply_overrides``
+file. ``data/metadata/documents.csv`` holds the human-curated values a researcher cites; ``documents_csv.apply_overrides``
 lets each non-empty curated field win over the inferred one. Whatever cannot be inferred is left None
 and reported in ``warnings`` as ``"<doc_id>: <field>: <why>"``, so a batch run can list the gaps.
 
@@ -12,18 +12,14 @@ The rules also accept the full-width forms, so an uncleaned text degrades gracef
 """
 from __future__ import annotations
 
-import csv
 import datetime as _dt
-import io
 import re
 from collections import Counter
-from dataclasses import dataclass, field, fields, replace
-from pathlib import Path
+from dataclasses import dataclass, field
 
 from .gazetteer import (
     city_name_regex,
     find_cities,
-    lookup_city,
     name_index,
     province_name_regex,
 )
@@ -60,10 +56,6 @@ class DocumentMetadata:
         return {c: "" if getattr(self, c) is None else str(getattr(self, c)) for c in DOCUMENT_COLUMNS}
 
 
-class DocumentsCSVError(ValueError):
-    """A malformed documents.csv; the message names the file (and the line where there is one)."""
-
-
 # --------------------------------------------------------------------------------------------------
 # Small text helpers
 # --------------------------------------------------------------------------------------------------
@@ -80,7 +72,7 @@ _DATE_ANY = r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})"
 _SIGNING_LABELS = r"成文日期|发文日期|印发日期|签发日期"
 _PUBLISH_LABELS = r"发布日期|发布时间|添加时间|公开日期|发文时间|更新时间|日期|时间"
 # Doc number: 温政办〔2014〕98号, also with [] () 【】 ［］ brackets (normalised to 〔〕).
-_DOCNUM = rf"([{_CJK}]{{1,12}})\s*[〔\[［【(（]\s*((?:19|20)\d{{2}})\s*[〕\]］】)）]\s*(\d{{1,4}})\s*号"
+DOC_NUMBER = rf"([{_CJK}]{{1,12}})\s*[〔\[［【(（]\s*((?:19|20)\d{{2}})\s*[〕\]］】)）]\s*(\d{{1,4}})\s*号"
 _DOC_KEYWORDS = "方案|意见|计划|规划|纲要|通知|办法|决定|要点|措施|细则"
 # Endings of an organisation name, for issuer / signature lines.
 _ORG_END = r"(?:委员会|人民政府|政府|办公室|办公厅|市委|州委|地委|盟委|党委|委|局|厅|部|院|办|中心|小组|会)"
@@ -98,7 +90,7 @@ def _lines(text: str) -> list[str]:
     return [s for s in (_norm_space(x) for x in text.splitlines()) if s]
 
 
-def _cn_int(s: str) -> int | None:
+def _date_part(s: str) -> int | None:
     """Input: a number in Arabic digits or Chinese numerals (2018, 二〇一八, 十一, 二十二).
     Output: its value, or None when it is not a number."""
     if s.isdigit():
@@ -111,7 +103,7 @@ def _cn_int(s: str) -> int | None:
 
 def _iso(y: int | str | None, m: int | str | None, d: int | str | None) -> str | None:
     """Input: year, month, day (ints or numeral strings). Output: 'YYYY-MM-DD' if that day exists, else None."""
-    vals = [v if isinstance(v, int) else _cn_int(v) if v else None for v in (y, m, d)]
+    vals = [v if isinstance(v, int) else _date_part(v) if v else None for v in (y, m, d)]
     if None in vals:
         return None
     try:
@@ -120,14 +112,14 @@ def _iso(y: int | str | None, m: int | str | None, d: int | str | None) -> str |
         return None
 
 
-def _normalise_doc_number(m: re.Match[str]) -> str:
-    """Input: a match of ``_DOCNUM``. Output: the doc number with 〔〕 brackets, no spaces."""
+def normalise_doc_number(m: re.Match[str]) -> str:
+    """Input: a match of ``DOC_NUMBER``. Output: the doc number with 〔〕 brackets, no spaces."""
     return f"{m.group(1)}〔{m.group(2)}〕{int(m.group(3))}号"
 
 
 def _warn(meta: DocumentMetadata, fld: str, why: str) -> None:
     """Input: metadata, a field name, a reason. Output: none; appends '<doc_id>: <field>: <why>', the
-    format ``apply_overrides`` relies on to drop warnings a curated value has settled."""
+    format ``documents_csv.apply_overrides`` relies on to drop warnings a curated value has settled."""
     meta.warnings.append(f"{meta.doc_id}: {fld}: {why}")
 
 
@@ -149,9 +141,9 @@ def _title_from_line(line: str) -> tuple[str, str | None] | None:
     s = re.sub(r"^(?:名\s*称|标\s*题|题\s*名|文件名称|文件标题|信息名称)\s*[:：]\s*", "", s)
     s = re.sub(r"^(?:【[^】]*】|『[^』]*』|\[[^\]]*\])\s*", "", s)
     doc_number = None
-    m = re.search(rf"\s*[(（\[［【]?\s*{_DOCNUM}\s*[)）\]］】]?\s*$", s)
+    m = re.search(rf"\s*[(（\[［【]?\s*{DOC_NUMBER}\s*[)）\]］】]?\s*$", s)
     if m:
-        doc_number = _normalise_doc_number(m)
+        doc_number = normalise_doc_number(m)
         s = s[:m.start()].strip()
     if s.startswith("《") and s.endswith("》") and s.count("《") == 1:
         s = s[1:-1]
@@ -206,18 +198,18 @@ def _find_doc_number(title_line: str | None, title_number: str | None, full_text
     if title_number:
         return title_number
     if title_line:
-        m = re.search(_DOCNUM, title_line)
+        m = re.search(DOC_NUMBER, title_line)
         if m:
-            return _normalise_doc_number(m)
-    m = re.search(rf"(?:文\s*号|发文字号|发文文号|文件编号)\s*[:：]\s*{_DOCNUM}", full_text)
+            return normalise_doc_number(m)
+    m = re.search(rf"(?:文\s*号|发文字号|发文文号|文件编号)\s*[:：]\s*{DOC_NUMBER}", full_text)
     if m:
         return f"{m.group(1)}〔{m.group(2)}〕{int(m.group(3))}号"
     for text in (body_text, full_text):
         for line in _lines(text):
             # Some headers put the date beside the number: '舟政发〔2017〕3号 2017年4月1日'.
-            m = re.fullmatch(rf"[(（\[［【]?\s*{_DOCNUM}\s*[)）\]］】]?(?:\s*[(（]?\s*{_DATE_ANY}\s*日?\s*[)）]?)?", line)
+            m = re.fullmatch(rf"[(（\[［【]?\s*{DOC_NUMBER}\s*[)）\]］】]?(?:\s*[(（]?\s*{_DATE_ANY}\s*日?\s*[)）]?)?", line)
             if m:
-                return _normalise_doc_number(m)
+                return normalise_doc_number(m)
     return None
 
 
@@ -342,8 +334,8 @@ def _date_on_doc_number_line(full_text: str, doc_number: str) -> str | None:
     """Input: full text, the document's 文号. Output: ISO date written on a line that carries that 文号
     ('温政办〔2014〕98号 2014-08-11'), or None; the last resort when no other date is there."""
     for line in _lines(full_text):
-        if any(_normalise_doc_number(m) == doc_number for m in re.finditer(_DOCNUM, line)):
-            rest = re.sub(_DOCNUM, " ", line)  # the 文号's own year must not be read as a date
+        if any(normalise_doc_number(m) == doc_number for m in re.finditer(DOC_NUMBER, line)):
+            rest = re.sub(DOC_NUMBER, " ", line)  # the 文号's own year must not be read as a date
             for m in re.finditer(_DATE_ANY, rest):
                 date = _iso(*m.groups())
                 if date:
@@ -505,97 +497,3 @@ def infer_metadata(doc_id: str, full_text: str, body_text: str) -> DocumentMetad
             # Targets for the issue year itself make a plan annual even when its title has no year.
             meta.plan_type = "annual" if meta.horizon == issued_year else "multi_year"
     return meta
-
-
-def _coerce(fld: str, value: str, where: str) -> object:
-    """Input: a field name, a non-empty curated value, a place for the error message.
-    Output: the value as the dataclass stores it (int horizon, checked date and enums); ValueError otherwise."""
-    value = value.strip()
-    if fld == "horizon":
-        if not re.fullmatch(r"(?:19|20)\d{2}", value):
-            raise ValueError(f"{where}: horizon must be a year, got {value!r}")
-        return int(value)
-    if fld == "issued":
-        try:
-            return _dt.date.fromisoformat(value).isoformat()
-        except ValueError:
-            raise ValueError(f"{where}: issued must be an ISO date YYYY-MM-DD, got {value!r}") from None
-    if fld == "plan_type" and value not in PLAN_TYPES:
-        raise ValueError(f"{where}: plan_type must be one of {PLAN_TYPES}, got {value!r}")
-    if fld == "script" and value not in SCRIPTS:
-        raise ValueError(f"{where}: script must be one of {SCRIPTS}, got {value!r}")
-    if fld == "doc_number":
-        m = re.fullmatch(_DOCNUM, value)
-        return _normalise_doc_number(m) if m else value
-    return value
-
-
-def apply_overrides(inferred: DocumentMetadata, row: dict) -> DocumentMetadata:
-    """Input: inferred metadata and a curated row (documents.csv columns; '' or None = no opinion).
-    Output: a new ``DocumentMetadata`` where each non-empty curated field wins; the input is unchanged.
-
-    Warnings about a field the row settles are dropped. When the row changes the city but leaves city_en
-    or province empty, those are taken from the gazetteer for the new city, so the three never disagree.
-    Raises ValueError if the row belongs to another doc_id or holds a malformed value."""
-    row_id = (row.get("doc_id") or "").strip()
-    if row_id and row_id != inferred.doc_id:
-        raise ValueError(f"override row for {row_id!r} applied to document {inferred.doc_id!r}")
-    changes: dict[str, object] = {}
-    for f in fields(DocumentMetadata):
-        if f.name in ("doc_id", "warnings"):
-            continue
-        value = row.get(f.name)
-        if value is None or str(value).strip() == "":
-            continue
-        changes[f.name] = _coerce(f.name, str(value), f"override for {inferred.doc_id}")
-    if "city" in changes and changes["city"] != inferred.city:
-        geo = lookup_city(str(changes["city"]))
-        if geo:
-            changes["city"] = geo["city_zh"]
-            changes.setdefault("city_en", geo["city_en"])
-            changes.setdefault("province", geo["province_zh"])
-    settled = {f"{inferred.doc_id}: {name}:" for name in changes}
-    warnings = [w for w in inferred.warnings if not any(w.startswith(s) for s in settled)]
-    return replace(inferred, warnings=warnings, **changes)
-
-
-def load_documents_csv(path: str | Path) -> dict[str, dict]:
-    """Input: path of a documents.csv (UTF-8, header row, a doc_id column; other columns as in
-    ``DOCUMENT_COLUMNS``). Output: doc_id -> row dict of stripped strings.
-
-    Raises ``DocumentsCSVError`` naming the file (and line) when the doc_id column is missing, a row has
-    more fields than the header, a doc_id is empty or repeated, or a value is malformed (bad date,
-    year, plan_type or script), so a curation slip is caught where it was made, not downstream."""
-    path = Path(path)
-    text = path.read_text(encoding="utf-8-sig")
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip() for h in (reader.fieldnames or [])]
-    if "doc_id" not in header:
-        raise DocumentsCSVError(f"{path}: no 'doc_id' column (header: {header})")
-    if len(set(header)) != len(header):
-        raise DocumentsCSVError(f"{path}: repeated column names in header {header}")
-    reader.fieldnames = header
-    out: dict[str, dict] = {}
-    first_line: dict[str, int] = {}
-    for raw in reader:
-        line = reader.line_num
-        if None in raw:
-            raise DocumentsCSVError(f"{path}: line {line}: more fields than the header has columns")
-        row = {k: (v or "").strip() for k, v in raw.items()}
-        doc_id = row["doc_id"]
-        if not doc_id:
-            if not any(row.values()):
-                continue  # a blank line is harmless
-            raise DocumentsCSVError(f"{path}: line {line}: empty doc_id")
-        if doc_id in out:
-            raise DocumentsCSVError(
-                f"{path}: line {line}: duplicate doc_id {doc_id!r} (first on line {first_line[doc_id]})")
-        for fld in ("horizon", "issued", "plan_type", "script"):
-            if row.get(fld):
-                try:
-                    _coerce(fld, row[fld], f"{path}: line {line}")
-                except ValueError as exc:
-                    raise DocumentsCSVError(str(exc)) from None
-        out[doc_id] = row
-        first_line[doc_id] = line
-    return out

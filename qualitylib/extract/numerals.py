@@ -17,7 +17,8 @@ from functools import lru_cache
 
 from ..resources import data_lines, data_rows
 
-__all__ = ["Quantity", "parse_number", "chinese_integer", "find_quantities", "classify_non_quantity", "unit_kind"]
+__all__ = ["Quantity", "parse_number", "chinese_integer", "find_quantities", "classify_non_quantity",
+           "NON_QUANTITY_REASONS", "unit_kind"]
 
 # Plenty of headroom: 28 digits (the default) could round huge mixed numbers.
 _CTX = Context(prec=80)
@@ -400,11 +401,14 @@ def _in_name(t: str, s: int, e: int) -> bool:
     return False
 
 
+#: Every answer :func:`classify_non_quantity` can give besides None.
+NON_QUANTITY_REASONS = frozenset({"year", "date", "doc_number", "code", "section_number", "ordinal", "name"})
+
+
 def classify_non_quantity(text: str, q: Quantity) -> str | None:
     """Say why ``q`` (found in ``text``) is obviously not a measured quantity.
 
-    Returns one of 'year', 'date', 'doc_number', 'code', 'section_number',
-    'ordinal', 'name', or None when it looks like a real quantity.
+    Returns one of :data:`NON_QUANTITY_REASONS`, or None when it looks like a real quantity.
     """
     t = text.translate(_FW)
     s, e = q.num_start, q.num_end

@@ -213,7 +213,7 @@ def _committed_chinese_count(sentence: str, q: numerals.Quantity) -> bool:
     return any(m.end() == len(before) for m in _patterns()["kind"].finditer(before))
 
 
-def is_not_a_target(sentence: str, q: numerals.Quantity) -> str | None:
+def non_target_reason(sentence: str, q: numerals.Quantity) -> str | None:
     """Input: a sentence and a quantity in it. Output: why it is not a target, or None.
     Combines the number-level classification with context: baselines, quoted names, capacities,
     Chinese-numeral enumerations and bare numbers with no unit."""
@@ -296,7 +296,7 @@ def extract_targets(doc: CleanDocument, meta: dict) -> pd.DataFrame:
         prev_indicator = ""
         kept: list[numerals.Quantity] = []
         for q in quantities:
-            if is_not_a_target(sentence, q):
+            if non_target_reason(sentence, q):
                 continue
             c_start, c_end = _clause_bounds(sentence, q.start)
             clause_pre = sentence[c_start : q.start]

@@ -1,4 +1,4 @@
-"""Tests for qualitylib.evaluate on small hand-made gold/pred frames and on the seed gold file."""
+"""Tests for qualitylib.analysis.evaluation on small hand-made gold/pred frames and on the seed gold file."""
 from __future__ import annotations
 
 import math
@@ -7,9 +7,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from qualitylib.evaluate import FIELDS, EvalReport, evaluate, format_report, load_gold
+from qualitylib.analysis.evaluation import FIELDS, EvalReport, evaluate, format_report, load_gold
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 GOLD = ROOT / "data" / "annotations" / "seeds_gold.csv"
 
 GOLD_COLS = ["doc_id", "line", "number_text", "quote", "indicator", "value", "value_hi", "unit",

@@ -8,13 +8,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qualitylib import boilerplate
-from qualitylib.clean import clean_raw
-from qualitylib.decode import decode_bytes
-from qualitylib.mojibake import LOST, repair_mojibake
-from qualitylib.normalize import normalize_width
-from qualitylib.pinyin import remove_pinyin_notes
-from qualitylib.script import detect_script, to_simplified
+from qualitylib.text import boilerplate
+from qualitylib.text.clean import clean_raw
+from qualitylib.text.decode import decode_bytes
+from qualitylib.text.mojibake import LOST, repair_mojibake
+from qualitylib.text.width import normalize_width
+from qualitylib.text.pinyin_notes import remove_pinyin_notes
+from qualitylib.text.chinese_script import detect_script, to_simplified
 
 WENZHOU = "003_ddbf447394a1dcdd"
 PINYIN_NOTE = re.compile(r"\([a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*\)")

@@ -7,18 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from qualitylib import metadata as md
-from qualitylib.metadata import (
+from qualitylib import paths
+from qualitylib.extract import metadata as md
+from qualitylib.extract.documents_csv import DocumentsCSVError, apply_overrides, load_documents_csv
+from qualitylib.extract.gazetteer import lookup_city
+from qualitylib.extract.metadata import (
     DocumentMetadata,
-    DocumentsCSVError,
-    apply_overrides,
     infer_metadata,
-    load_documents_csv,
-    lookup_city,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
-DOCUMENTS_CSV = ROOT / "data" / "raw" / "documents.csv"
+ROOT = Path(__file__).resolve().parents[2]
+DOCUMENTS_CSV = ROOT / paths.DOCUMENTS_CSV
 GAZETTEER_CSV = ROOT / "qualitylib" / "data" / "gazetteer.csv"
 
 MAINLAND_PROVINCES = {
@@ -30,7 +29,7 @@ MAINLAND_PROVINCES = {
 
 
 # ------------------------------------------------------------------------------------------------
-# Approximate cleaning of the seeds. The real cleaner (qualitylib.clean) may replace this fixture:
+# Approximate cleaning of the seeds. The real cleaner (qualitylib.text.clean) may replace this fixture:
 # it only has to yield {doc_id: (full_text, body_text)} in cleaned Simplified Chinese.
 # ------------------------------------------------------------------------------------------------
 

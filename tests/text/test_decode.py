@@ -5,8 +5,8 @@ import codecs
 
 import pytest
 
-from qualitylib.corpus import clean_corpus
-from qualitylib.decode import DecodeError, decode_bytes, read_raw
+from qualitylib.text.corpus import clean_corpus
+from qualitylib.text.decode import DecodeError, decode_bytes, read_raw
 
 SIMPLIFIED = "宜昌市质量提升行动计划。工业产品质量监督抽查合格率达到96.5%以上，培育国际标准3项。\n" * 4
 TRADITIONAL = "溫州市質量強市建設行動計劃。製造業產品質量合格率達到92%以上，淘汰黃標車1.5萬輛。\n" * 4

@@ -1,4 +1,4 @@
-"""Tests for qualitylib.codebook: data integrity, mapping of made-up phrases, and agreement with the
+"""Tests for qualitylib.extract.codebook: data integrity, mapping of made-up phrases, and agreement with the
 hand annotation of the seed documents."""
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from qualitylib.codebook import (
+from qualitylib.extract.codebook import (
     FAMILIES,
     CodeMatch,
     compile_tables,
@@ -21,7 +21,7 @@ from qualitylib.codebook import (
     normalize_unit,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 GOLD = ROOT / "data" / "annotations" / "seeds_gold.csv"
 GUIDE = ROOT / "data" / "annotations" / "GUIDE.md"
 RAW = ROOT / "data" / "raw"

@@ -1,7 +1,8 @@
 """Structure: headings with a path, sentences, and agency notes kept apart from policy text."""
 from __future__ import annotations
 
-from qualitylib.structure import sentences_frame, split_agency, split_sections
+from qualitylib.text.agency_notes import split_agency
+from qualitylib.text.structure import sentences_frame, split_sections
 
 BODY = "\n".join(
     [

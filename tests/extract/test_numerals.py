@@ -1,4 +1,4 @@
-"""Tests for qualitylib.numbers: exact parsing, quantity finding, classification."""
+"""Tests for qualitylib.extract.numerals: exact parsing, quantity finding, classification."""
 from __future__ import annotations
 
 import csv
@@ -10,7 +10,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import qualitylib
-from qualitylib.numbers import (
+from qualitylib.extract.numerals import (
+    NON_QUANTITY_REASONS,
     Quantity,
     classify_non_quantity,
     find_quantities,
@@ -312,8 +313,9 @@ def test_classify_non_quantity(text, surface, reason):
 
 
 def test_every_reason_is_exercised():
-    reasons = {r for _, _, r in CLASSIFY if r}
-    assert reasons == {"year", "date", "doc_number", "section_number", "name", "code", "ordinal"}
+    # a reason added to the classifier without a case in CLASSIFY fails here
+    exercised = {r for _, _, r in CLASSIFY if r}
+    assert exercised == NON_QUANTITY_REASONS
 
 
 # --------------------------------------------------------------- units data

@@ -1,0 +1,85 @@
+"""The set-up every analysis notebook shares: where the tables and figures are, how a figure is saved
+and shown, and pandas display options. One call in each notebook's first code cell:
+
+    nb = notebook.start(lang=lang, processed_dir=processed_dir, figures_dir=figures_dir,
+                        figure_formats=figure_formats)
+    tables = nb.load(cities)
+    nb.save(fig, "01_coverage_matrix")
+
+Top layer: it ties reading (:mod:`qualitylib.tables`) to drawing (:mod:`qualitylib.viz`); the
+notebooks call it, nothing in the package does.
+"""
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from .paths import find_root, resolve
+from .tables import load_processed
+
+LANGS = ("zh", "en")
+
+
+@dataclass(frozen=True)
+class NotebookSession:
+    """Paths and output settings of one notebook run. Relative paths mean the project root, so a
+    notebook opened from ``notebooks/`` in JupyterLab and one run by papermill find the same files."""
+
+    lang: str
+    root: Path
+    processed_dir: Path
+    figures_dir: Path
+    figure_formats: tuple[str, ...]
+
+    def path(self, path: str | os.PathLike[str]) -> Path:
+        """Input: a path parameter. Output: it resolved against the project root."""
+        return resolve(path, self.root)
+
+    def load(self, cities: Sequence[str] | str | None = None) -> dict[str, pd.DataFrame]:
+        """Input: city names in Chinese or pinyin (empty: all). Output: the processed tables of those
+        cities (see :func:`qualitylib.tables.load_processed`)."""
+        return load_processed(self.processed_dir, cities)
+
+    def save(self, fig, name: str, *, show: bool = True) -> list[Path]:
+        """Save ``fig`` as ``<figures_dir>/<name>_<lang>.<format>`` for every format (deterministic,
+        atomic), show it in the notebook, close it. Output: the written paths."""
+        import matplotlib.pyplot as plt
+
+        from .viz import save_figure
+
+        written = save_figure(fig, self.figures_dir / f"{name}_{self.lang}", self.figure_formats)
+        if show:
+            try:
+                from IPython import get_ipython
+                from IPython.display import display
+            except ImportError:  # IPython comes with ipykernel; without it there is nothing to show on
+                get_ipython = None
+            if get_ipython is not None and get_ipython() is not None:
+                display(fig)
+        plt.close(fig)
+        return written
+
+
+def start(*, lang: str = "zh", processed_dir: str | os.PathLike[str] = "data/processed",
+          figures_dir: str | os.PathLike[str] = "figures",
+          figure_formats: Sequence[str] = ("png", "svg"), root: str | os.PathLike[str] | None = None) -> NotebookSession:
+    """Input: the notebook's parameters. Output: a :class:`NotebookSession`. Raises ``ValueError`` for
+    an unknown language or an empty list of figure formats, before any work is done."""
+    if lang not in LANGS:
+        raise ValueError(f"lang must be one of {list(LANGS)}, got {lang!r}")
+    if isinstance(figure_formats, str):
+        raise ValueError(f"figure_formats must be a list such as ['png', 'svg'], got the string {figure_formats!r}")
+    if not figure_formats:
+        raise ValueError("figure_formats is empty: no figure would be saved")
+    base = Path(root) if root is not None else find_root()
+    # matplotlib reports every missing bold face of the CJK font; the figures use regular weight
+    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
+    pd.set_option("display.max_colwidth", 120)
+    pd.set_option("display.width", 200)
+    return NotebookSession(lang=lang, root=base, processed_dir=resolve(processed_dir, base),
+                           figures_dir=resolve(figures_dir, base), figure_formats=tuple(figure_formats))

@@ -50,7 +50,7 @@ def process_file(path: str) -> tuple[str, int, int, int, str | None]:
     """Input: path of one raw document. Output: (name, raw bytes, targets, policy sentences, error).
     Cleans and extracts it as the pipeline does for one document (no curated documents.csv rows);
     a failure is returned, not raised, so one bad file never sinks the batch."""
-    from qualitylib.clean import clean_file
+    from qualitylib.text.clean import clean_file
     from qualitylib.pipeline import process_documents
 
     p = Path(path)

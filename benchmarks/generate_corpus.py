@@ -11,7 +11,7 @@ Every line taken over is perturbed:
 * the seed cities (芜湖/泰安/银川/温州/宜昌, full and short names, Simplified and Traditional forms)
   become one city drawn from ``qualitylib/data/gazetteer.csv``, the seed provinces its province;
 * years (``2020年``, ``2019-01-14``, ``〔2018〕``) shift so that the plan horizon is a year drawn
-  from 2015-2025 (each seed's horizon comes from ``data/raw/documents.csv``);
+  from 2015-2025 (each seed's horizon comes from ``data/metadata/documents.csv``);
 * percentages between 80 and 100 are redrawn within 80-100, other percentages scaled by 0.8-1.25;
   counts and amounts (``110个``, ``83.9万亩``) are scaled by 0.5-2;
 * the document is written in an encoding drawn from ``encodings`` (default UTF-8, GB18030,
@@ -25,15 +25,12 @@ Usage: ``python benchmarks/generate_corpus.py N OUT_DIR [--seed S] [--encodings 
 from __future__ import annotations
 
 import argparse
-import csv
 import functools
-import io
 import logging
 import random
 import re
 import sys
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -84,16 +81,18 @@ def _trad(text: str) -> str:
 @functools.cache
 def gazetteer() -> tuple[dict[str, str], ...]:
     """Output: rows of qualitylib's gazetteer (city_zh, city_short, city_en, province_zh, ...)."""
-    text = resources.files("qualitylib").joinpath("data/gazetteer.csv").read_text(encoding="utf-8")
-    return tuple(dict(r) for r in csv.DictReader(io.StringIO(text)))
+    from qualitylib.extract.gazetteer import gazetteer_rows
+
+    return gazetteer_rows()
 
 
 def _curated(seed_dir: Path) -> dict[str, dict[str, str]]:
-    path = seed_dir / "documents.csv"
-    if not path.is_file():
-        return {}
-    with path.open(encoding="utf-8", newline="") as fh:
-        return {r["doc_id"]: r for r in csv.DictReader(fh)}
+    """Curated rows of the seeds: the project's data/metadata/documents.csv (none outside a project)."""
+    from qualitylib.extract.documents_csv import load_documents_csv
+    from qualitylib.paths import default_documents_csv
+
+    path = default_documents_csv()
+    return load_documents_csv(path) if path else {}
 
 
 def _is_paragraph(line: str) -> bool:
@@ -105,9 +104,9 @@ def load_seeds(seed_dir: str | Path = SEED_DIR) -> tuple[tuple[Seed, ...], tuple
     """Input: the folder of raw seed pages. Output: the seeds cut into parts, and the seed city names
     (full names, Simplified) to be replaced. Cuts come from qualitylib's own cleaning (body
     selection, heading levels) on the cleaned text, applied to the raw lines."""
-    from qualitylib.clean import clean_file
-    from qualitylib.metadata import infer_metadata
-    from qualitylib.structure import heading_level
+    from qualitylib.text.clean import clean_file
+    from qualitylib.extract.metadata import infer_metadata
+    from qualitylib.text.headings import heading_level
 
     seed_dir = Path(seed_dir)
     curated = _curated(seed_dir)

@@ -1,8 +1,10 @@
 """qualitylib: turn Chinese cities' quality-strong-city policy texts into a common indicator table.
 
-The pipeline is a DAG of pure steps, each in its own module:
-raw bytes -> ``decode`` -> ``mojibake`` -> ``pinyin`` -> ``script`` -> ``normalize`` -> ``boilerplate``
-(together: ``clean``) -> ``structure`` -> ``extract`` -> ``indicator_table`` -> notebooks and figures.
+The folders are the pipeline's layers, each importing only those below it:
+``text`` (raw bytes -> cleaned body with offsets into the raw file) -> ``extract`` (numerals, codebook,
+targets, metadata) -> ``analysis`` (indicator table, comparability, themes, clustering, evaluation)
+-> ``viz`` (figures), with ``pipeline``, ``tables``, ``notebook``, ``release``, ``runner`` and ``cli`` on
+top and ``paths``, ``resources`` and ``atomic`` at the bottom.
 """
 from importlib.metadata import PackageNotFoundError, version
 

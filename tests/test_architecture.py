@@ -126,3 +126,11 @@ def _definitions(pattern: str) -> list[str]:
 ])
 def test_each_concept_is_defined_once(concept, pattern, owner):
     assert _definitions(pattern) == [owner], f"{concept} should live only in {owner}"
+
+
+def test_every_subpackage_is_a_regular_package():
+    # setuptools' find_packages skips folders without __init__.py: a wheel would ship without them
+    folders = {p.parent for p in PACKAGE.rglob("*.py")}
+    assert len(folders) >= 5
+    missing = sorted(str(f.relative_to(PACKAGE)) for f in folders if not (f / "__init__.py").is_file())
+    assert not missing, f"no __init__.py in {missing}"

@@ -3,7 +3,11 @@ PNG, SVG and release file, and the executed notebooks and HTML once the output f
 from __future__ import annotations
 
 from pathlib import Path
+
+import pytest
 from runs import shared_run
+
+pytestmark = pytest.mark.slow  # runs every notebook through the runner
 
 ROOT = Path(__file__).resolve().parents[1]
 

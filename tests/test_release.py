@@ -14,6 +14,8 @@ import qualitylib
 from qualitylib import release
 from runs import shared_run
 
+pytestmark = pytest.mark.slow  # runs every notebook through the runner
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

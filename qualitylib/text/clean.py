@@ -1,14 +1,17 @@
 """Cleaning: ``RawText`` -> ``CleanDocument``, the composition of the single-purpose steps.
 
-raw decoded text -> mojibake repair -> pinyin-note removal -> Traditional->Simplified -> width
-normalisation = the cleaned full page; boilerplate selection then cuts the body out of it. Every step
-returns an offset map, and the composed maps tie every body character to its span in the raw file.
+:data:`CLEANING_STEPS` is the ordered list: raw decoded text -> mojibake repair -> pinyin-note removal
+-> Traditional->Simplified -> width normalisation = the cleaned full page; boilerplate selection then
+cuts the body out of it. Every step has one signature, ``step(text) -> (text, offset map, repairs)``,
+and the composed maps tie every body character to its span in the raw file. A new step is one more
+entry in the list (and its own module), in the style of spaCy's pipeline components.
 """
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from . import boilerplate
 from .chinese_script import detect_script, to_simplified
@@ -20,6 +23,17 @@ from .repairs import Repair
 from .width import normalize_width
 
 log = logging.getLogger(__name__)
+
+#: ``step(text) -> (text, offset map onto the input, repairs with offsets in the input)``
+CleaningStep = Callable[[str], tuple[str, OffsetMap, list[Repair]]]
+
+#: The cleaning steps in order, by name. Script detection reads the input of the ``script`` step.
+CLEANING_STEPS: tuple[tuple[str, CleaningStep], ...] = (
+    ("mojibake", repair_mojibake),
+    ("pinyin", remove_pinyin_notes),
+    ("script", to_simplified),
+    ("width", normalize_width),
+)
 
 
 @dataclass
@@ -63,18 +77,13 @@ def clean_raw(raw: RawText, doc_id: str) -> CleanDocument:
                 Repair(r.step, r.start, r.end, r.before, r.after, r.warning, raw.line_of(a))
             )
 
-    text, m, reps = repair_mojibake(text)
-    record(reps, total)
-    total = total.then(m)
-    script = detect_script(text)
-    text, m, reps = remove_pinyin_notes(text)
-    record(reps, total)
-    total = total.then(m)
-    text, m, reps = to_simplified(text)
-    record(reps, total)
-    total = total.then(m)
-    text, m = normalize_width(text)
-    total = total.then(m)
+    script = "simplified"
+    for name, step in CLEANING_STEPS:
+        if name == "script":
+            script = detect_script(text)
+        text, m, reps = step(text)
+        record(reps, total)
+        total = total.then(m)
     selection = boilerplate.select_body(text)
     body, bmap = boilerplate.body_text(text, selection)
     doc = CleanDocument(doc_id, raw, text, total, body, total.then(bmap), selection, script, repairs)

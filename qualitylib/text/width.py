@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from .offsets import OffsetMap, TextBuilder
+from .repairs import Repair
 
 _WIDTH_TABLE = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
 _WIDTH_TABLE.update({0x3000: 0x20, 0xA0: 0x20, 0x2002: 0x20, 0x2003: 0x20, 0x200B: None, 0xFEFF: None})
@@ -18,9 +19,10 @@ _TO_FOLD = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_WIDTH_TAB
 _EDGE_SPACE = re.compile(r"[ \t]+(?=\n|$)|(?<=\n)[ \t]+|^[ \t]+")
 
 
-def normalize_width(text: str) -> tuple[str, OffsetMap]:
+def normalize_width(text: str) -> tuple[str, OffsetMap, list[Repair]]:
     """Input: text. Output: text with full-width ASCII folded to ASCII, odd spaces to a space,
-    line ends unified and edge spaces of every line removed; plus its offset map onto the input."""
+    line ends unified and edge spaces of every line removed; its offset map onto the input; and no
+    repairs (folding width is not a repair worth listing, but the step keeps the common signature)."""
     builder = TextBuilder(text)
     pos = 0
     for m in _TO_FOLD.finditer(text):  # jump between the few chars that change
@@ -42,4 +44,4 @@ def normalize_width(text: str) -> tuple[str, OffsetMap]:
         pos = m.end()
     trimmer.keep(pos, len(folded))
     out, tmap = trimmer.build()
-    return out, fmap.then(tmap)
+    return out, fmap.then(tmap), []

@@ -100,7 +100,7 @@ def test_t2s_protects_place_names():
 
 
 def test_width_normalisation_choice():
-    out, _ = normalize_width("　（一）合格率达到９６．５％以上，Ａ级；\r\n次行")
+    out, _, repairs = normalize_width("　（一）合格率达到９６．５％以上，Ａ级；\r\n次行")
     assert out == "(一)合格率达到96.5%以上,A级;\n次行"
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .paths import find_root, resolve
+from .paths import FIGURES_DIR, PROCESSED_DIR, find_root, resolve
 from .tables import load_processed
 
 LANGS = ("zh", "en")
@@ -65,8 +65,8 @@ class NotebookSession:
         return written
 
 
-def start(*, lang: str = "zh", processed_dir: str | os.PathLike[str] = "data/processed",
-          figures_dir: str | os.PathLike[str] = "figures",
+def start(*, lang: str = "zh", processed_dir: str | os.PathLike[str] = PROCESSED_DIR,
+          figures_dir: str | os.PathLike[str] = FIGURES_DIR,
           figure_formats: Sequence[str] = ("png", "svg"), root: str | os.PathLike[str] | None = None) -> NotebookSession:
     """Input: the notebook's parameters. Output: a :class:`NotebookSession`. Raises ``ValueError`` for
     an unknown language or an empty list of figure formats, before any work is done."""

@@ -50,7 +50,7 @@ class NotebookSession:
         atomic), show it in the notebook, close it. Output: the written paths."""
         import matplotlib.pyplot as plt
 
-        from .viz import save_figure
+        from .viz import cjk_style, save_figure
 
         written = save_figure(fig, self.figures_dir / f"{name}_{self.lang}", self.figure_formats)
         if show:
@@ -60,7 +60,8 @@ class NotebookSession:
             except ImportError:  # IPython comes with ipykernel; without it there is nothing to show on
                 get_ipython = None
             if get_ipython is not None and get_ipython() is not None:
-                display(fig)
+                with cjk_style(self.lang):  # shown as saved: same font and minus sign
+                    display(fig)
         plt.close(fig)
         return written
 

@@ -1,0 +1,57 @@
+"""Figures of the notebooks: one plotting toolkit, bilingual (``lang='zh'`` or ``'en'``).
+
+Input: the processed tables and the outputs of :mod:`qualitylib.analysis`, as DataFrames. Output:
+matplotlib objects, in seaborn's two levels --
+
+* ``plot_<chart>(data, *, ax=None, lang='zh', ...) -> Axes`` draws one single-panel chart on the
+  Axes given (or on a new one), without a title block;
+* ``<chart>_figure(data, *, lang='zh', ...) -> Figure`` sizes a figure, adds the title (what it shows)
+  and subtitle (how to read it), and draws the chart; multi-panel charts have only this level.
+
+Both draw inside :func:`cjk_style` (Noto Sans SC, fixed dpi; the global rcParams are left alone), and
+:func:`save_figure` writes byte-stable files atomically. Modules: ``style`` (font, style context,
+saving), ``labels`` (words, wrapping, number formats, city names and colours), ``layout`` (the
+title block), then one module of charts per analysis: ``indicators`` (notebook 01), ``ambitions``
+(02), ``emphasis`` (03), ``profile`` (04).
+"""
+from .ambitions import ambition_heatmap_figure, counts_log_figure, indicator_comparison_figure
+from .emphasis import (
+    dendrogram_figure,
+    jaccard_stability_figure,
+    pca_biplot_figure,
+    plot_dendrogram,
+    plot_jaccard_stability,
+    plot_pca_biplot,
+    plot_silhouette,
+    plot_theme_shares,
+    silhouette_figure,
+    tfidf_terms_figure,
+    theme_shares_figure,
+)
+from .indicators import coverage_matrix_figure, family_counts_figure, plot_coverage_matrix, plot_family_counts
+from .profile import (
+    city_emphasis_figure,
+    city_targets_figure,
+    nearest_peers_figure,
+    plot_city_emphasis,
+    plot_city_targets,
+    plot_nearest_peers,
+)
+from .style import cjk_style, save_figure
+
+__all__ = [
+    "cjk_style",
+    "save_figure",
+    # notebook 01
+    "coverage_matrix_figure", "family_counts_figure",
+    "plot_coverage_matrix", "plot_family_counts",
+    # notebook 02
+    "indicator_comparison_figure", "ambition_heatmap_figure", "counts_log_figure",
+    # notebook 03
+    "theme_shares_figure", "tfidf_terms_figure", "dendrogram_figure", "silhouette_figure",
+    "jaccard_stability_figure", "pca_biplot_figure",
+    "plot_theme_shares", "plot_dendrogram", "plot_silhouette", "plot_jaccard_stability", "plot_pca_biplot",
+    # notebook 04
+    "city_targets_figure", "city_emphasis_figure", "nearest_peers_figure",
+    "plot_city_targets", "plot_city_emphasis", "plot_nearest_peers",
+]

@@ -1,0 +1,442 @@
+"""Charts of policy-theme emphasis and of how cities group by it (notebook 03).
+
+Input: outputs of :mod:`qualitylib.analysis.themes` (``bootstrap_shares``),
+:mod:`qualitylib.analysis.tfidf` (``tfidf_profile``) and :mod:`qualitylib.analysis.clustering`
+(``cluster_cities``, ``silhouette_by_k``, ``bootstrap_jaccard``, ``pca_biplot_data``). Output:
+matplotlib Axes (``plot_*``) or titled Figures (``*_figure``); nothing is saved or shown here.
+
+Cities are ordered by pinyin and keep the same colour in every chart of a run, so a reader can
+follow one city across charts. Theme labels come from ``themes.csv`` in the figure language; TF-IDF
+terms stay Chinese in both languages (they are quoted text).
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.text import Text
+from matplotlib.ticker import MaxNLocator, PercentFormatter
+from scipy.cluster.hierarchy import dendrogram
+
+from ..analysis.themes import city_en_map
+from .labels import METHOD_ZH, METRIC_ZH, city_colors, city_name, city_order, fill, shorten, text, theme_labels
+from .layout import axes_message, new_axes, tight_below_header, titled_figure
+from .style import despine, styled
+
+__all__ = [
+    "plot_theme_shares", "theme_shares_figure",
+    "tfidf_terms_figure",
+    "plot_dendrogram", "dendrogram_figure",
+    "plot_silhouette", "silhouette_figure",
+    "plot_jaccard_stability", "jaccard_stability_figure",
+    "plot_pca_biplot", "pca_biplot_figure",
+]
+
+_BLUE, _RED = "#1f4e79", "#c00000"
+# Hennig's (2007) and Kaufman & Rousseeuw's reading bands: green good, yellow doubtful, red poor
+_GOOD, _DOUBT, _POOR = "#e5f2e5", "#f7f4e1", "#f8e5e5"
+
+
+# --------------------------------------------------------------------------------------------
+# theme shares
+# --------------------------------------------------------------------------------------------
+def _shares_rows(boot: pd.DataFrame, lang: str, sort_by_mean: bool) -> tuple[pd.DataFrame, list[str], list[str]]:
+    """The validated frame (theme as str), themes top to bottom and cities in order."""
+    missing = [c for c in ["city", "theme", "share", "lo", "hi"] if c not in boot.columns]
+    if boot.empty or missing:
+        raise ValueError(f"boot must be a non-empty bootstrap_shares() frame; missing {missing}")
+    labels = theme_labels(lang)
+    df = boot.copy()
+    df["theme"] = df["theme"].astype(str)
+    themes = [t for t in labels if t in set(df["theme"])] + sorted(set(df["theme"]) - set(labels))
+    if sort_by_mean:
+        means = df.groupby("theme")["share"].mean()
+        themes = sorted(themes, key=lambda t: -means[t])
+    return df, themes, city_order(df["city"].unique(), city_en_map(df))
+
+
+@styled
+def plot_theme_shares(boot: pd.DataFrame, *, ax: Axes | None = None, lang: str = "zh",
+                      sort_by_mean: bool = False) -> Axes:
+    """Dot-and-whisker chart of theme shares with bootstrap intervals, one colour per city.
+
+    Input: output of :func:`qualitylib.analysis.themes.bootstrap_shares` (``city, theme, share, lo,
+    hi``; ``city_en`` used when present). Themes in dictionary order, top to bottom (or by mean
+    share with ``sort_by_mean``). Output: the Axes drawn on."""
+    T = text(lang)
+    df, themes, cities = _shares_rows(boot, lang, sort_by_mean)
+    ax = new_axes(ax)
+    labels = theme_labels(lang)
+    en = city_en_map(df)
+    colors = city_colors(cities)
+    n_t, n_c = len(themes), len(cities)
+    band = 0.8
+    offsets = (np.arange(n_c) - (n_c - 1) / 2) * (band / max(n_c, 1))
+    ypos = np.arange(n_t)
+    for k, city in enumerate(cities):
+        d = df[df["city"] == city].set_index("theme").reindex(themes)
+        y = ypos + offsets[k]
+        ax.hlines(y, d["lo"], d["hi"], color=colors[city], lw=1.6, alpha=0.85)
+        ax.plot(d["share"], y, "o", color=colors[city], ms=5, label=city_name(city, lang, en), zorder=3, clip_on=False)
+    for i in range(0, n_t, 2):  # light bands so the dodged dots of one theme read as a group
+        ax.axhspan(i - 0.5, i + 0.5, color="0.95", zorder=0)
+    ax.set_yticks(ypos)
+    ax.set_yticklabels([labels.get(t, t) for t in themes])
+    ax.set_ylim(n_t - 0.5, -0.5)
+    xmax = float(np.nanmax(df[["hi", "share"]].to_numpy()))
+    ax.set_xlim(0, max(0.05, xmax * 1.05))
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax.set_xlabel(T["shares_x"])
+    ax.set_ylabel(T["shares_y"])
+    ax.grid(axis="x", color="0.85", lw=0.6)
+    ax.set_axisbelow(True)
+    despine(ax)
+    ax.legend(title=T["city"], loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    return ax
+
+
+@styled
+def theme_shares_figure(boot: pd.DataFrame, *, lang: str = "zh", sort_by_mean: bool = False) -> Figure:
+    """:func:`plot_theme_shares` with title and reading note (interval level and replicates).
+    Output: Figure."""
+    T = text(lang)
+    df, themes, cities = _shares_rows(boot, lang, sort_by_mean)
+    ci = float(df["ci"].iloc[0]) if "ci" in df.columns else 0.95
+    n_boot = int(df["n_boot"].iloc[0]) if "n_boot" in df.columns else "?"
+    body = 1.5 + 0.42 * len(themes) * max(1.0, len(cities) / 4)
+    fig, top = titled_figure(10.0, body, T["shares_title"], T["shares_sub"].format(ci=ci, n_boot=n_boot))
+    plot_theme_shares(boot, ax=fig.add_subplot(111), lang=lang, sort_by_mean=sort_by_mean)
+    tight_below_header(fig, top)
+    return fig
+
+
+# --------------------------------------------------------------------------------------------
+# TF-IDF terms
+# --------------------------------------------------------------------------------------------
+@styled
+def tfidf_terms_figure(tfidf: pd.DataFrame, *, lang: str = "zh", ncols: int = 3) -> Figure:
+    """Small multiples of each city's top TF-IDF character n-grams (rank 1 at the top).
+
+    Input: output of :func:`qualitylib.analysis.tfidf.tfidf_profile` (``city, term, tfidf``;
+    ``city_en``, ``rank`` used when present). The n-gram lengths in the title are read from the
+    terms shown. Panels share the x scale so bar lengths compare across cities. Output: Figure."""
+    T = text(lang)
+    missing = [c for c in ["city", "term", "tfidf"] if c not in tfidf.columns]
+    if tfidf.empty or missing:
+        raise ValueError(f"tfidf must be a non-empty tfidf_profile() frame; missing {missing}")
+    en = city_en_map(tfidf)
+    cities = city_order(tfidf["city"].unique(), en)
+    colors = city_colors(cities)
+    ncols = max(1, min(ncols, len(cities)))
+    nrows = int(np.ceil(len(cities) / ncols))
+    top_n = int(tfidf.groupby("city").size().max())
+    lens = tfidf["term"].astype(str).str.len()
+    fig, top = titled_figure(3.7 * ncols, 0.7 + (0.8 + 0.27 * top_n) * nrows,
+                             T["tfidf_title"].format(lo=int(lens.min()), hi=int(lens.max())), T["tfidf_sub"])
+    axes = fig.subplots(nrows, ncols, squeeze=False)
+    xmax = float(tfidf["tfidf"].max()) * 1.05
+    for ax, city in zip(axes.flat, cities):
+        d = tfidf[tfidf["city"] == city]
+        d = d.sort_values("rank") if "rank" in d.columns else d.sort_values("tfidf", ascending=False)
+        y = np.arange(len(d))
+        ax.barh(y, d["tfidf"], color=colors[city], alpha=0.85)
+        ax.set_yticks(y)
+        ax.set_yticklabels(d["term"], fontsize=10)
+        ax.set_ylim(top_n - 0.5, -0.5)
+        ax.set_xlim(0, xmax)
+        ax.set_title(city_name(city, lang, en), fontsize=12, color=colors[city])
+        ax.tick_params(axis="x", labelsize=8)
+        ax.set_xlabel(T["tfidf_x"], fontsize=9)
+        despine(ax)
+    for ax in list(axes.flat)[len(cities):]:
+        ax.set_axis_off()
+    tight_below_header(fig, top)
+    return fig
+
+
+# --------------------------------------------------------------------------------------------
+# dendrogram
+# --------------------------------------------------------------------------------------------
+def _dendrogram_words(method: str, metric: str, k: int | None) -> dict:
+    return dict(method=method, metric=metric, method_zh=METHOD_ZH.get(method, method),
+                metric_zh=METRIC_ZH.get(metric, metric), k=k)
+
+
+@styled
+def plot_dendrogram(Z: np.ndarray, labels: Sequence[str], *, ax: Axes | None = None, method: str = "average",
+                    metric: str = "cosine", lang: str = "zh", city_en: Mapping[str, str] | None = None,
+                    k: int | None = None) -> Axes:
+    """Dendrogram of :func:`qualitylib.analysis.clustering.cluster_cities`, leaves = cities, drawn
+    sideways so names stay horizontal.
+
+    Input: linkage matrix, city labels (row order of the clustered matrix), the ``method`` and
+    ``metric`` used (named on the axis), Chinese -> pinyin ``city_en``; ``k`` colours the k-cluster
+    cut (default: one colour, no cut implied). Output: the Axes drawn on."""
+    T = text(lang)
+    Z = np.asarray(Z, dtype=float)
+    n = len(labels)
+    if Z.ndim != 2 or Z.shape[1] != 4 or Z.shape[0] != n - 1:
+        raise ValueError(f"linkage of shape {Z.shape} does not match {n} labels")
+    if k is not None and not (2 <= k <= n - 1):
+        raise ValueError(f"k must be in 2..{n - 1}, got {k}")
+    ax = new_axes(ax)
+    # threshold halfway between the merges that leave k and k-1 clusters colours exactly k groups
+    threshold = 0.0 if k is None else float((Z[-k, 2] + Z[-(k - 1), 2]) / 2)
+    dendrogram(Z, labels=[city_name(c, lang, city_en) for c in labels], orientation="right", ax=ax,
+               color_threshold=threshold, above_threshold_color="0.35", leaf_font_size=11)
+    if k is not None:
+        ax.axvline(threshold, color="0.6", ls="--", lw=0.8)
+    ax.set_xlabel(T["dend_x"].format(**_dendrogram_words(method, metric, k)))
+    ax.set_xlim(left=0)
+    despine(ax, ("top", "right", "left"))
+    return ax
+
+
+@styled
+def dendrogram_figure(Z: np.ndarray, labels: Sequence[str], *, method: str = "average", metric: str = "cosine",
+                      lang: str = "zh", city_en: Mapping[str, str] | None = None, k: int | None = None) -> Figure:
+    """:func:`plot_dendrogram` under a title naming the linkage method and distance. Output: Figure."""
+    T = text(lang)
+    words = _dendrogram_words(method, metric, k)
+    sep = "" if lang == "zh" else " "
+    sub = T["dend_sub"] + (sep + T["dend_sub_k"].format(**words) if k is not None else "")
+    fig, top = titled_figure(8.0, 1.6 + 0.42 * len(labels), T["dend_title"].format(**words), sub)
+    plot_dendrogram(Z, labels, ax=fig.add_subplot(111), method=method, metric=metric, lang=lang, city_en=city_en, k=k)
+    tight_below_header(fig, top)
+    return fig
+
+
+# --------------------------------------------------------------------------------------------
+# silhouette
+# --------------------------------------------------------------------------------------------
+@styled
+def plot_silhouette(sil: pd.DataFrame, *, ax: Axes | None = None, lang: str = "zh") -> Axes:
+    """Mean silhouette width against k, from :func:`qualitylib.analysis.clustering.silhouette_by_k`,
+    with the reading bands and the best k circled. Input: DataFrame with ``k, silhouette`` (an
+    empty one is drawn as a note with ``sil.attrs['reason']``). Output: the Axes drawn on."""
+    T = text(lang)
+    ax = new_axes(ax)
+    d = sil.dropna(subset=["silhouette"]) if ("silhouette" in sil.columns and not sil.empty) else sil.iloc[0:0]
+    if d.empty:
+        reason = sil.attrs.get("reason", "")
+        return axes_message(ax, T["sil_empty"] + (f"\n{fill(reason, 6, 11)}" if reason else ""), color="black")
+    x0, x1 = float(d["k"].min()) - 0.5, float(d["k"].max()) + 0.5
+    ax.axhspan(0.5, 1.0, color=_GOOD, zorder=0)
+    ax.axhspan(0.25, 0.5, color=_DOUBT, zorder=0)
+    for y, lab in zip((0.97, 0.47), T["sil_bands"]):
+        ax.text(x1 - 0.05, y, lab, ha="right", va="top", fontsize=9, color="0.4")
+    ax.axhline(0, color="0.5", lw=0.8)
+    ax.plot(d["k"], d["silhouette"], "o-", color=_BLUE, lw=1.8, ms=7, zorder=3)
+    best = d.loc[d["silhouette"].idxmax()]
+    ax.plot([best["k"]], [best["silhouette"]], "o", ms=15, mfc="none", mec=_RED, mew=2, zorder=4)
+    ax.annotate(T["sil_best"].format(k=int(best["k"])), (best["k"], best["silhouette"]),
+                xytext=(0, -24), textcoords="offset points", ha="center", color=_RED, fontsize=10)
+    ax.set_ylim(min(0.0, float(d["silhouette"].min()) - 0.05), 1.0)
+    ax.set_xlim(x0, x1)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel(T["sil_x"])
+    ax.set_ylabel(T["sil_y"])
+    despine(ax)
+    return ax
+
+
+@styled
+def silhouette_figure(sil: pd.DataFrame, *, lang: str = "zh") -> Figure:
+    """:func:`plot_silhouette` with title and the rule of thumb for reading it. Output: Figure."""
+    T = text(lang)
+    fig, top = titled_figure(7.5, 4.1, T["sil_title"], T["sil_sub"])
+    plot_silhouette(sil, ax=fig.add_subplot(111), lang=lang)
+    tight_below_header(fig, top)
+    return fig
+
+
+# --------------------------------------------------------------------------------------------
+# cluster stability
+# --------------------------------------------------------------------------------------------
+@styled
+def plot_jaccard_stability(jac: pd.DataFrame, *, ax: Axes | None = None, lang: str = "zh",
+                           city_en: Mapping[str, str] | None = None) -> Axes:
+    """Bars of mean bootstrap Jaccard per cluster
+    (:func:`qualitylib.analysis.clustering.bootstrap_jaccard`) with Hennig's 0.6 and 0.75 lines;
+    each bar is labelled with its members and the reading. Output: the Axes drawn on."""
+    T = text(lang)
+    ax = new_axes(ax)
+    city_en = dict(city_en or {})
+    ax.axvspan(0.75, 1.0, color=_GOOD, zorder=0)
+    ax.axvspan(0.6, 0.75, color=_DOUBT, zorder=0)
+    ax.axvspan(0.0, 0.6, color=_POOR, zorder=0)
+    labels = []
+    for y, r in enumerate(jac.to_dict("records")):
+        v = float(r["mean_jaccard"])
+        inside = not v < 0.85  # a long bar holds its own label, in white
+        ax.barh(y, v, color=_BLUE, height=0.55, zorder=2)
+        ax.text(v - 0.01 if inside else min(v, 0.98) + 0.01, y, f"{v:.2f} {T.get(r['reading'], r['reading'])}",
+                va="center", ha="right" if inside else "left", fontsize=9,
+                color="white" if inside else "black", zorder=3,
+                bbox=None if inside else dict(boxstyle="square,pad=0.15", fc="white", ec="none", alpha=0.8))
+        members = [m for m in str(r["members"]).split("、") if m]
+        names = T["sep"].join(sorted(city_name(m, lang, city_en) for m in members))
+        labels.append(shorten(names, 2.4, 9, 3))
+    ax.set_yticks(range(len(jac)))
+    ax.set_yticklabels(labels, fontsize=9)
+    ax.set_ylim(len(jac) - 0.5, -0.5)
+    ax.set_xlim(0, 1)
+    ax.axvline(0.6, color="0.4", lw=0.8, ls="--")
+    ax.axvline(0.75, color="0.4", lw=0.8, ls="--")
+    ax.set_xlabel(T["jacc_x"])
+    despine(ax, ("top", "right"))
+    return ax
+
+
+@styled
+def jaccard_stability_figure(jac: pd.DataFrame, *, lang: str = "zh", k: int | None = None,
+                             city_en: Mapping[str, str] | None = None) -> Figure:
+    """:func:`plot_jaccard_stability` with title (``k``, default: the number of clusters) and the
+    reading bands explained. Output: Figure."""
+    T = text(lang)
+    n_boot = int(jac["n_boot"].iloc[0]) if not jac.empty else 0
+    title = T["jacc_title"].format(k=k if k is not None else len(jac))
+    fig, top = titled_figure(8.5, 1.2 + 0.55 * max(len(jac), 1), title, T["jacc_sub"].format(n_boot=n_boot))
+    plot_jaccard_stability(jac, ax=fig.add_subplot(111), lang=lang, city_en=city_en)
+    tight_below_header(fig, top)
+    return fig
+
+
+# --------------------------------------------------------------------------------------------
+# PCA biplot
+# --------------------------------------------------------------------------------------------
+def _repel(ax: Axes, texts: list[Text], avoid_xy: np.ndarray | None = None, pad_px: float = 2.5,
+           max_iter: int = 200) -> None:
+    """Nudge text labels apart (and off the given points) until no two bounding boxes overlap.
+
+    A small, deterministic stand-in for adjustText (not a dependency): each iteration moves every
+    overlapping label half the overlap away from its neighbour, along the axis that needs the
+    smaller move. Works in pixels, so call it once the layout is final.
+    """
+    if not texts:
+        return
+    fig = ax.figure
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    to_px = ax.transData.transform
+    to_data = ax.transData.inverted().transform
+    pts = to_px(np.asarray(avoid_xy, dtype=float)) if avoid_xy is not None and len(avoid_xy) else np.empty((0, 2))
+    for _ in range(max_iter):
+        boxes = [t.get_window_extent(renderer).padded(pad_px) for t in texts]
+        moves = np.zeros((len(texts), 2))
+        for i, bi in enumerate(boxes):
+            ci = np.array([(bi.x0 + bi.x1) / 2, (bi.y0 + bi.y1) / 2])
+            others = [(bj.x0, bj.y0, bj.x1, bj.y1, j) for j, bj in enumerate(boxes) if j != i]
+            others += [(p[0] - 5, p[1] - 5, p[0] + 5, p[1] + 5, -1) for p in pts]  # marker ~10 px
+            for x0, y0, x1, y1, j in others:
+                ox = min(bi.x1, x1) - max(bi.x0, x0)
+                oy = min(bi.y1, y1) - max(bi.y0, y0)
+                if ox <= 0 or oy <= 0:
+                    continue
+                cj = np.array([(x0 + x1) / 2, (y0 + y1) / 2])
+                d = ci - cj
+                share = 1.0 if j < 0 else 0.5  # a point does not move, so the label takes it all
+                tie = 1.0 if (j < 0 or i > j) else -1.0
+                if oy <= ox:
+                    moves[i, 1] += (np.sign(d[1]) or tie) * (oy * share + 0.5)
+                else:
+                    moves[i, 0] += (np.sign(d[0]) or tie) * (ox * share + 0.5)
+        if not moves.any():
+            break
+        for t, m in zip(texts, moves):
+            x, y = to_px(t.get_position())
+            t.set_position(to_data((x + m[0], y + m[1])))
+
+
+def _draw_biplot(ax: Axes, scores: pd.DataFrame, loadings: pd.DataFrame, evr: pd.Series | Sequence[float],
+                 lang: str, city_en: Mapping[str, str] | None, n_arrows: int):
+    """Points, arrows and labels; output what :func:`_place_biplot_labels` needs to move them."""
+    T = text(lang)
+    if scores.shape[1] < 2 or loadings.shape[1] < 2:
+        raise ValueError("a biplot needs at least two principal components (at least 3 cities)")
+    evr = list(pd.Series(evr).to_numpy(dtype=float))
+    labels = theme_labels(lang)
+    cities = city_order(list(scores.index), city_en)
+    S = scores.loc[cities].iloc[:, :2].to_numpy(dtype=float)
+    L = loadings.iloc[:, :2].to_numpy(dtype=float)
+    lengths = np.hypot(L[:, 0], L[:, 1])
+    smax = np.abs(S).max()
+    # only directions and relative lengths of loadings matter: scale them to the score range
+    scale = 0.9 * smax / lengths.max() if lengths.max() > 0 and smax > 0 else 1.0
+    labelled = set(np.argsort(-lengths, kind="stable")[: max(0, n_arrows)].tolist())
+    ax.axhline(0, color="0.85", lw=0.8, zorder=0)
+    ax.axvline(0, color="0.85", lw=0.8, zorder=0)
+    lim = 1.35 * max(smax, np.abs(L * scale).max(), 1e-9)
+    ax.set_xlim(-lim, lim)
+    ax.set_ylim(-lim, lim)
+    ax.set_aspect("equal")
+    arrow_texts, tips = [], []
+    for i, theme in enumerate(loadings.index):
+        x, y = L[i] * scale
+        strong = i in labelled
+        ax.annotate("", xy=(x, y), xytext=(0, 0), zorder=1 if not strong else 2,
+                    arrowprops=dict(arrowstyle="-|>", color="#c0504d" if strong else "0.8",
+                                    lw=1.3 if strong else 0.8, shrinkA=0, shrinkB=0))
+        if strong:
+            ha = "center" if abs(x) < 0.3 * abs(y) else ("left" if x > 0 else "right")
+            va = "center" if abs(y) < 0.3 * abs(x) else ("bottom" if y > 0 else "top")
+            arrow_texts.append(ax.text(x * 1.05, y * 1.05, labels.get(str(theme), str(theme)),
+                                       color="#8b2e2b", fontsize=9.5, ha=ha, va=va, zorder=5,
+                                       bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.7)))
+            tips.append((x, y))
+    colors = city_colors(cities)
+    city_texts = []
+    for (x, y), city in zip(S, cities):
+        name = city_name(city, lang, city_en)
+        ax.scatter([x], [y], s=70, color=colors[city], edgecolor="white", zorder=4, label=name)
+        city_texts.append(ax.text(x, y - 0.04 * lim, name, fontsize=11, color=colors[city], ha="center",
+                                  va="top", zorder=6,
+                                  bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.8)))
+    ax.set_xlabel(T["pca_x"].format(v=evr[0]))
+    ax.set_ylabel(T["pca_y"].format(v=evr[1]))
+    despine(ax)
+    ax.legend(title=T["city"], loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    return city_texts, arrow_texts, tips, S, lim
+
+
+def _place_biplot_labels(ax: Axes, city_texts, arrow_texts, tips, S, lim) -> None:
+    # labels keep off city points and off arrow tips (so no label hides an arrow head)
+    _repel(ax, city_texts + arrow_texts, avoid_xy=np.vstack([S, np.asarray(tips).reshape(-1, 2)]))
+    # a label pushed away from its arrow tip gets a thin leader line back to it
+    for txt, (x, y) in zip(arrow_texts, tips):
+        tx, ty = txt.get_position()
+        if np.hypot(tx - x * 1.05, ty - y * 1.05) > 0.03 * lim:
+            ax.plot([x, tx], [y, ty], color="#c0504d", lw=0.5, alpha=0.6, zorder=1)
+
+
+@styled
+def plot_pca_biplot(scores: pd.DataFrame, loadings: pd.DataFrame,
+                    explained_variance_ratio: pd.Series | Sequence[float], *, ax: Axes | None = None,
+                    lang: str = "zh", city_en: Mapping[str, str] | None = None, n_arrows: int = 8) -> Axes:
+    """Biplot of :func:`qualitylib.analysis.clustering.pca_biplot_data`: cities as points (colour and
+    label), themes as arrows rescaled to the score range. Only the ``n_arrows`` longest arrows are
+    labelled (the rest drawn faintly) and labels are nudged apart for the Axes' current size. Needs
+    at least two components (>= 3 cities). Input: scores (index city), loadings (index theme),
+    explained variance ratio, Chinese -> pinyin ``city_en``. Output: the Axes drawn on."""
+    ax = new_axes(ax)
+    drawn = _draw_biplot(ax, scores, loadings, explained_variance_ratio, lang, city_en, n_arrows)
+    _place_biplot_labels(ax, *drawn)
+    return ax
+
+
+@styled
+def pca_biplot_figure(scores: pd.DataFrame, loadings: pd.DataFrame,
+                      explained_variance_ratio: pd.Series | Sequence[float], *, lang: str = "zh",
+                      city_en: Mapping[str, str] | None = None, n_arrows: int = 8) -> Figure:
+    """:func:`plot_pca_biplot` with title and reading note. Output: Figure."""
+    T = text(lang)
+    fig, top = titled_figure(9.0, 7.1, T["pca_title"], T["pca_sub"].format(n=min(n_arrows, len(loadings))))
+    ax = fig.add_subplot(111)
+    drawn = _draw_biplot(ax, scores, loadings, explained_variance_ratio, lang, city_en, n_arrows)
+    # labels are nudged in pixels, so only once the layout (and with it the axes size) is final
+    tight_below_header(fig, top)
+    _place_biplot_labels(ax, *drawn)
+    return fig

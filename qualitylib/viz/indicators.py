@@ -1,0 +1,156 @@
+"""Charts of the indicator table (notebook 01): which city sets a target for which indicator.
+
+Input: ``indicator_table.csv`` (one headline row per city x indicator code), optionally
+``codebook.csv`` and ``documents.csv``, as DataFrames. Output: matplotlib Axes (``plot_*``, drawn on
+the Axes you give) or titled Figures (``*_figure``); nothing is saved or shown here (use
+:func:`qualitylib.viz.save_figure`).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.colors import to_rgba
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+from .labels import (
+    FAMILY_COLORS,
+    FAMILY_ORDER,
+    city_colors,
+    city_header,
+    city_name,
+    city_plan_info,
+    family_labels,
+    fill,
+    indicator_label,
+    shorten,
+    text,
+)
+from .layout import axes_message, empty_figure, new_axes, tight_below_header, titled_figure
+from .style import despine, styled
+
+__all__ = ["plot_coverage_matrix", "coverage_matrix_figure", "plot_family_counts", "family_counts_figure"]
+
+_NOT_SET = "0.94"  # cell colour of an indicator a city sets no target for
+_CODE_COLUMNS = ["code", "family", "label_zh", "label_en"]
+
+
+def _coverage_data(table: pd.DataFrame, codebook: pd.DataFrame | None,
+                   documents: pd.DataFrame | None) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series]:
+    """Columns (cities with plan info), rows (codes in family order) and target counts per cell."""
+    info = city_plan_info(table, documents)
+    if codebook is not None and not codebook.empty:
+        # every code of the codebook, so that indicators nobody sets show as empty rows
+        codes = codebook[codebook["code"] != "other"][_CODE_COLUMNS].drop_duplicates("code")
+    else:
+        codes = table[_CODE_COLUMNS].drop_duplicates("code")
+    codes = codes.assign(_f=codes["family"].map({f: i for i, f in enumerate(FAMILY_ORDER)}).fillna(len(FAMILY_ORDER)))
+    codes = codes.sort_values(["_f", "code"], kind="mergesort").reset_index(drop=True)
+    counts = table.groupby(["code", "city"])["n_values"].sum() if "n_values" in table.columns else \
+        table.groupby(["code", "city"]).size()
+    return info, codes, counts
+
+
+@styled
+def plot_coverage_matrix(table: pd.DataFrame, *, ax: Axes | None = None, lang: str = "zh",
+                         codebook: pd.DataFrame | None = None, documents: pd.DataFrame | None = None) -> Axes:
+    """City x indicator matrix: which city sets a target for which codebook indicator.
+
+    Input: indicator table; optional codebook (rows for every code, so indicators nobody sets are
+    shown as gaps) and documents (columns for every city, with plan type and year). A coloured cell
+    (colour = indicator family) holds the number of target values. Output: the Axes drawn on."""
+    T = text(lang)
+    info, codes, counts = _coverage_data(table, codebook, documents)
+    ax = new_axes(ax)
+    n_rows, n_cols = len(codes), len(info)
+    if n_rows == 0 or n_cols == 0:
+        return axes_message(ax, T["table_none"])
+    img = np.ones((n_rows, n_cols, 4))
+    img[:] = to_rgba(_NOT_SET)
+    for i, r in codes.iterrows():
+        for j, c in enumerate(info["city"]):
+            n = counts.get((r["code"], c), 0)
+            if n:
+                img[i, j] = to_rgba(FAMILY_COLORS.get(r["family"], "#8c8c8c"))
+                ax.text(j, i, str(int(n)), ha="center", va="center", fontsize=8, color="white")
+    ax.imshow(img, aspect="auto", interpolation="nearest")
+    ax.set_xticks(range(n_cols))
+    ax.set_xticklabels([city_header(r, lang) for r in info.to_dict("records")], fontsize=9)
+    ax.xaxis.tick_top()
+    ax.set_yticks(range(n_rows))
+    ax.set_yticklabels([shorten(indicator_label(r, lang), 3.8, 8.5, 1) for r in codes.to_dict("records")],
+                       fontsize=8.5)
+    ax.set_xticks(np.arange(-0.5, n_cols, 1), minor=True)
+    ax.set_yticks(np.arange(-0.5, n_rows, 1), minor=True)
+    ax.grid(which="minor", color="white", lw=1.5)
+    ax.tick_params(which="both", length=0)
+    for s in ax.spines.values():
+        s.set_visible(False)
+    fam_labels = family_labels(lang)
+    handles = [Patch(color=FAMILY_COLORS[f], label=fam_labels.get(f, f)) for f in FAMILY_ORDER
+               if f in set(codes["family"])]
+    handles.append(Patch(color=_NOT_SET, label=T["not_set"]))
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=9)
+    return ax
+
+
+@styled
+def coverage_matrix_figure(table: pd.DataFrame, *, lang: str = "zh", codebook: pd.DataFrame | None = None,
+                           documents: pd.DataFrame | None = None) -> Figure:
+    """:func:`plot_coverage_matrix` with title and reading note, sized to the matrix. Output: Figure."""
+    T = text(lang)
+    info, codes, _ = _coverage_data(table, codebook, documents)
+    if codes.empty or info.empty:
+        return empty_figure(T["coverage_title"], T["table_none"])
+    width = min(14.0, 4.6 + 1.15 * len(info))
+    fig, top = titled_figure(width, 0.9 + 0.27 * len(codes), T["coverage_title"], T["coverage_sub"])
+    plot_coverage_matrix(table, ax=fig.add_subplot(111), lang=lang, codebook=codebook, documents=documents)
+    tight_below_header(fig, top)
+    return fig
+
+
+@styled
+def plot_family_counts(table: pd.DataFrame, *, ax: Axes | None = None, lang: str = "zh",
+                       documents: pd.DataFrame | None = None) -> Axes:
+    """Grouped bars: number of indicator codes with a target, per family (x) and city (colour).
+
+    Input: indicator table (one row per city x code), optional documents (so cities without any
+    coded target still appear with zero bars). Output: the Axes drawn on."""
+    T = text(lang)
+    ax = new_axes(ax)
+    info = city_plan_info(table, documents)
+    fams = [f for f in FAMILY_ORDER if f in set(table["family"].dropna())] or list(FAMILY_ORDER[:4])
+    counts = table.groupby(["family", "city"])["code"].nunique()
+    n = max(len(info), 1)
+    bw = 0.8 / n
+    names = [city_name(r["city"], lang, r["city_en"]) for r in info.to_dict("records")]
+    colors = city_colors(names)
+    for j, (r, name) in enumerate(zip(info.to_dict("records"), names)):
+        x = np.arange(len(fams)) + (j - (n - 1) / 2) * bw
+        y = [int(counts.get((f, r["city"]), 0)) for f in fams]
+        bars = ax.bar(x, y, bw * 0.92, color=colors[name], label=name)
+        for b, v in zip(bars, y):
+            ax.text(b.get_x() + b.get_width() / 2, v + 0.08, str(v), ha="center", va="bottom", fontsize=8)
+    fam_labels = family_labels(lang)
+    ax.set_xticks(range(len(fams)))
+    ax.set_xticklabels([fill(fam_labels.get(f, f), 1.5, 9) for f in fams], fontsize=9)
+    ax.set_ylabel(T["family_y"])
+    ax.set_xlabel(T["family_x"])
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.set_ylim(0, max([1] + [int(v) for v in counts.values]) * 1.15 + 0.5)
+    ax.grid(axis="y", color="0.9")
+    ax.set_axisbelow(True)
+    despine(ax)
+    ax.legend(title=T["city"], loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    return ax
+
+
+@styled
+def family_counts_figure(table: pd.DataFrame, *, lang: str = "zh", documents: pd.DataFrame | None = None) -> Figure:
+    """:func:`plot_family_counts` with title and reading note. Output: Figure."""
+    T = text(lang)
+    fig, top = titled_figure(9.0, 4.2, T["family_title"], T["family_sub"])
+    plot_family_counts(table, ax=fig.add_subplot(111), lang=lang, documents=documents)
+    tight_below_header(fig, top)
+    return fig

@@ -1,0 +1,241 @@
+"""Charts of one city (notebook 04): its targets, its theme emphasis, its nearest peers.
+
+Input: the indicator table (and ``documents.csv``), the bootstrap theme shares of
+:func:`qualitylib.analysis.themes.bootstrap_shares`, or the peers of
+:func:`qualitylib.analysis.comparability.nearest_peers`, plus a city in Chinese or pinyin. Output:
+matplotlib Axes (``plot_*``) or titled Figures (``*_figure``); nothing is saved or shown here.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import PercentFormatter
+
+from .labels import (
+    FAMILY_ORDER,
+    city_name,
+    indicator_label,
+    resolve_city,
+    series_label,
+    shorten,
+    target_text,
+    text,
+    theme_labels,
+)
+from .layout import axes_message, empty_figure, new_axes, tight_below_header, titled_figure
+from .style import despine, styled
+
+__all__ = [
+    "plot_city_targets",
+    "city_targets_figure",
+    "plot_city_emphasis",
+    "city_emphasis_figure",
+    "plot_nearest_peers",
+    "nearest_peers_figure",
+]
+
+_CITY_BLUE = "#1f4e79"  # the city in focus; other cities are grey
+_COL_WIDTHS = [2.6, 1.3, 1.2, 1.3, 4.6]  # inches per table column
+_TABLE_PT = 8.5
+_ROW_GAP = 0.35  # blank space between table rows, in text lines
+
+
+# --------------------------------------------------------------------------------------------
+# targets as a table
+# --------------------------------------------------------------------------------------------
+def _target_cells(table: pd.DataFrame, city: str, lang: str,
+                  documents: pd.DataFrame | None) -> tuple[str, str, list[list[str]]]:
+    """The city's display name, the source line (title and date of its document, '' without
+    documents) and the table cells, one list of five wrapped strings per indicator."""
+    T = text(lang)
+    base = documents if documents is not None and not documents.empty else table
+    zh, en = resolve_city(base, city)
+    rows = table[table["city"] == zh].copy()
+    fam_rank = {f: i for i, f in enumerate(FAMILY_ORDER)}
+    rows = rows.assign(_f=rows["family"].map(fam_rank).fillna(9)).sort_values(["_f", "code"], kind="mergesort")
+    src = ""
+    if documents is not None and not documents.empty:
+        d = documents[documents["city"] == zh]
+        if not d.empty:
+            src = T["table_sub"].format(title=d.iloc[0].get("title", ""), issued=d.iloc[0].get("issued", ""))
+    w, fs = _COL_WIDTHS, _TABLE_PT
+    cells = []
+    for r in rows.to_dict("records"):
+        year = "" if pd.isna(r.get("target_year")) else str(int(r["target_year"]))
+        kind = T["kind"].get(str(r["kind"]), str(r["kind"]))
+        line = "" if pd.isna(r.get("line")) else f" ({int(r['line'])})"
+        extra = "" if int(r.get("n_values", 1) or 1) <= 1 else (f" (+{int(r['n_values']) - 1})")
+        cells.append([
+            shorten(indicator_label(r, lang), w[0] - 0.15, fs, 2),
+            shorten(series_label(r["series"], lang), w[1] - 0.1, fs, 2),
+            target_text(r, lang) + extra,
+            f"{kind} · {year}",
+            shorten(str(r.get("quote", "")) + line, w[4] - 0.15, fs, 3),
+        ])
+    return city_name(zh, lang, en), src, cells
+
+
+def _table_lines(cells: list[list[str]]) -> tuple[list[int], float]:
+    """Text lines per row, and the table height in text lines (header row included)."""
+    n_lines = [max(c.count("\n") + 1 for c in row) for row in cells]
+    return n_lines, 1 + sum(n_lines) + _ROW_GAP * len(cells)
+
+
+@styled
+def plot_city_targets(table: pd.DataFrame, city: str, *, ax: Axes | None = None, lang: str = "zh",
+                      documents: pd.DataFrame | None = None) -> Axes:
+    """One city's headline targets as a table: indicator, series, target, kind and year, and the
+    quote (with line number) the value was read from. Input: indicator table, city (Chinese or
+    pinyin); optional documents (to accept a city that sets no coded target). Output: the Axes
+    drawn on (axis hidden; one data unit = one text line)."""
+    T = text(lang)
+    _, _, cells = _target_cells(table, city, lang, documents)
+    ax = new_axes(ax)
+    if not cells:
+        return axes_message(ax, T["table_none"])
+    ax.set_axis_off()
+    n_lines, total = _table_lines(cells)
+    fs = _TABLE_PT
+    ax.set_xlim(0, sum(_COL_WIDTHS))
+    ax.set_ylim(total, 0)
+    xs = np.cumsum([0] + _COL_WIDTHS[:-1]) + 0.05
+    for x, head in zip(xs, T["table_cols"]):
+        ax.text(x, 0.5, head, fontsize=fs + 0.5, va="center")
+    ax.axhline(1.0, color="0.2", lw=1)
+    y = 1.0
+    for k, (row, n) in enumerate(zip(cells, n_lines)):
+        h = n + _ROW_GAP
+        if k % 2 == 1:
+            ax.axhspan(y, y + h, color="0.96", zorder=0)
+        for x, txt in zip(xs, row):
+            ax.text(x, y + 0.18, txt, fontsize=fs, va="top", linespacing=1.25)
+        y += h
+    ax.axhline(y, color="0.2", lw=1)
+    return ax
+
+
+@styled
+def city_targets_figure(table: pd.DataFrame, city: str, *, lang: str = "zh",
+                        documents: pd.DataFrame | None = None) -> Figure:
+    """:func:`plot_city_targets` under a title naming the city and a line naming its document,
+    sized to the table. Output: Figure."""
+    T = text(lang)
+    name, src, cells = _target_cells(table, city, lang, documents)
+    title = T["table_title"].format(city=name)
+    if not cells:
+        return empty_figure(title, T["table_none"], width=11)
+    _, total = _table_lines(cells)
+    unit_in = _TABLE_PT * 1.6 / 72.0  # one data unit (a text line at linespacing 1.25, plus slack) in inches
+    fig, top = titled_figure(sum(_COL_WIDTHS) + 0.3, total * unit_in + 0.1, title, src or None)
+    # a table needs no tick labels: the axes take the whole body, no tight layout
+    plot_city_targets(table, city, ax=fig.add_axes((0.01, 0.01, 0.98, top - 0.02)), lang=lang, documents=documents)
+    return fig
+
+
+# --------------------------------------------------------------------------------------------
+# theme emphasis against the other cities
+# --------------------------------------------------------------------------------------------
+def _present_themes(boot: pd.DataFrame, lang: str) -> tuple[dict[str, str], list[str]]:
+    labels = theme_labels(lang)
+    return labels, [t for t in labels if t in set(boot["theme"].astype(str))]
+
+
+@styled
+def plot_city_emphasis(boot: pd.DataFrame, city: str, *, ax: Axes | None = None, lang: str = "zh") -> Axes:
+    """One city's theme shares with bootstrap intervals, against the other cities' shares (grey).
+    Input: :func:`qualitylib.analysis.themes.bootstrap_shares` output, a city (Chinese or pinyin).
+    Output: the Axes drawn on."""
+    T = text(lang)
+    ax = new_axes(ax)
+    zh, en = resolve_city(boot, city)
+    name = city_name(zh, lang, en)
+    labels, themes = _present_themes(boot, lang)
+    me = boot[boot["city"] == zh].assign(theme=lambda d: d["theme"].astype(str)).set_index("theme").reindex(themes)
+    others = boot[boot["city"] != zh].assign(theme=lambda d: d["theme"].astype(str))
+    ypos = {t: i for i, t in enumerate(themes)}
+    for i in range(len(themes)):
+        if i % 2 == 0:
+            ax.axhspan(i - 0.5, i + 0.5, color="0.96", zorder=0)
+    ax.plot(others["share"], others["theme"].map(ypos), "o", color="0.7", ms=5, label=T["others"], zorder=2)
+    y = np.arange(len(themes))
+    ax.hlines(y, me["lo"], me["hi"], color=_CITY_BLUE, lw=2.2, zorder=3)
+    ax.plot(me["share"], y, "o", color=_CITY_BLUE, ms=8, label=name, zorder=4)
+    ax.set_yticks(y)
+    ax.set_yticklabels([labels[t] for t in themes], fontsize=9)
+    ax.set_ylim(len(themes) - 0.5, -0.5)
+    ax.set_xlim(left=0)
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax.set_xlabel(T["emph_x"])
+    ax.grid(axis="x", color="0.88")
+    ax.set_axisbelow(True)
+    despine(ax)
+    ax.legend(loc="lower right", frameon=True, fontsize=9)
+    return ax
+
+
+@styled
+def city_emphasis_figure(boot: pd.DataFrame, city: str, *, lang: str = "zh") -> Figure:
+    """:func:`plot_city_emphasis` with a title naming the city and how to read the interval.
+    Output: Figure."""
+    T = text(lang)
+    zh, en = resolve_city(boot, city)
+    name = city_name(zh, lang, en)
+    _, themes = _present_themes(boot, lang)
+    ci = float(boot["ci"].iloc[0]) if "ci" in boot.columns else 0.95
+    n_boot = int(boot["n_boot"].iloc[0]) if "n_boot" in boot.columns else 0
+    fig, top = titled_figure(9.0, 0.9 + 0.36 * len(themes), T["emph_title"].format(city=name),
+                             T["emph_sub"].format(city=name, ci=ci, n_boot=n_boot))
+    plot_city_emphasis(boot, city, ax=fig.add_subplot(111), lang=lang)
+    tight_below_header(fig, top)
+    return fig
+
+
+# --------------------------------------------------------------------------------------------
+# nearest peers
+# --------------------------------------------------------------------------------------------
+@styled
+def plot_nearest_peers(peers: pd.DataFrame, city: str, *, ax: Axes | None = None, lang: str = "zh",
+                       city_en: Mapping[str, str] | None = None) -> Axes:
+    """Lollipop chart of :func:`~qualitylib.analysis.comparability.nearest_peers` (most similar on
+    top). Input: peers frame, the city's Chinese name, Chinese -> pinyin map. Output: the Axes."""
+    T = text(lang)
+    ax = new_axes(ax)
+    if peers.empty:
+        ax.set_axis_off()
+        return ax
+    city_en = dict(city_en or {})
+    y = np.arange(len(peers))
+    vals = peers["cosine"].to_numpy(dtype=float)
+    # similarities are all high: start the axis just below the lowest so the order is visible
+    lo = max(0.0, float(np.nanmin(vals)) - 0.05)
+    ax.hlines(y, lo, vals, color="0.6", lw=2)
+    ax.plot(vals, y, "o", color=_CITY_BLUE, ms=9, zorder=3)
+    for yy, v in zip(y, vals):
+        ax.annotate(f"{v:.3f}", (v, yy), xytext=(8, 0), textcoords="offset points", va="center", fontsize=9)
+    ax.set_yticks(y)
+    ax.set_yticklabels([city_name(p, lang, city_en) for p in peers["peer"]], fontsize=10)
+    ax.set_ylim(len(peers) - 0.5, -0.5)
+    ax.set_xlim(lo, 1.0 + (1.0 - lo) * 0.12)
+    ax.set_xlabel(T["peers_x"].format(city=city_name(city, lang, city_en)))
+    ax.grid(axis="x", color="0.9")
+    ax.set_axisbelow(True)
+    despine(ax, ("top", "right", "left"))
+    return ax
+
+
+@styled
+def nearest_peers_figure(peers: pd.DataFrame, city: str, *, lang: str = "zh",
+                         city_en: Mapping[str, str] | None = None) -> Figure:
+    """:func:`plot_nearest_peers` with a title naming the city and a warning not to read the gaps.
+    Output: Figure."""
+    T = text(lang)
+    name = city_name(city, lang, dict(city_en or {}))
+    fig, top = titled_figure(8.0, 1.0 + 0.45 * max(len(peers), 1), T["peers_title"].format(city=name),
+                             T["peers_sub"].format(n=len(peers) + 1))
+    plot_nearest_peers(peers, city, ax=fig.add_subplot(111), lang=lang, city_en=city_en)
+    tight_below_header(fig, top)
+    return fig

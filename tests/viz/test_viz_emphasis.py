@@ -1,0 +1,118 @@
+"""Tests for qualitylib.viz.emphasis (notebook 03): theme shares, TF-IDF terms, dendrogram,
+silhouette, cluster stability and the PCA biplot."""
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from qualitylib import viz
+from qualitylib.analysis import clustering
+
+
+def test_theme_share_labels_follow_language(results):
+    _, ax = plt.subplots()
+    viz.plot_theme_shares(results["boot"], ax=ax, lang="en")
+    ticks = [t.get_text() for t in ax.get_yticklabels()]
+    assert "Manufacturing" in ticks and "制造业" not in ticks
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["Tai'an", "Wenzhou", "Wuhu", "Yichang", "Yinchuan"]
+    _, ax = plt.subplots()
+    viz.plot_theme_shares(results["boot"], ax=ax, lang="zh")
+    assert "制造业" in [t.get_text() for t in ax.get_yticklabels()]
+    assert ax.get_xlabel() == "提及该主题的句子占比"
+
+
+def test_theme_shares_sort_by_mean(results):
+    boot = results["boot"]
+    _, ax = plt.subplots()
+    viz.plot_theme_shares(boot, ax=ax, lang="en", sort_by_mean=True)
+    labels = viz.labels.theme_labels("en")
+    means = boot.assign(theme=boot["theme"].astype(str)).groupby("theme")["share"].mean()
+    top = max(means.index, key=lambda t: means[t])
+    assert ax.get_yticklabels()[0].get_text() == labels[top]
+
+
+def test_empty_inputs_are_rejected(results):
+    with pytest.raises(ValueError, match="bootstrap_shares"):
+        viz.theme_shares_figure(results["boot"].iloc[0:0], lang="en")
+    with pytest.raises(ValueError, match="tfidf_profile"):
+        viz.tfidf_terms_figure(results["tfidf"].iloc[0:0], lang="en")
+
+
+def test_tfidf_panels_one_per_city(results):
+    fig = viz.tfidf_terms_figure(results["tfidf"], lang="en")
+    titled = [ax.get_title() for ax in fig.axes if ax.get_title()]
+    assert titled == ["Tai'an", "Wenzhou", "Wuhu", "Yichang", "Yinchuan"]
+    lens = results["tfidf"]["term"].str.len()
+    assert f"{lens.min()}–{lens.max()} characters" in fig.get_suptitle()
+
+
+def test_dendrogram_names_method_and_metric(results):
+    title = viz.dendrogram_figure(results["Z"], results["labels"], method="average", metric="cosine",
+                                  lang="en").get_suptitle()
+    assert "average" in title and "cosine" in title
+    title_zh = viz.dendrogram_figure(results["Z"], results["labels"], method="average", metric="cosine",
+                                     lang="zh").get_suptitle()
+    assert "平均连接" in title_zh and "余弦" in title_zh
+
+
+def test_dendrogram_checks_its_input_and_cuts_at_k(results):
+    Z, labels = results["Z"], results["labels"]
+    with pytest.raises(ValueError, match="does not match"):
+        viz.plot_dendrogram(Z, labels[:-1])
+    with pytest.raises(ValueError, match="k must be"):
+        viz.plot_dendrogram(Z, labels, k=len(labels))
+    _, ax = plt.subplots()
+    viz.plot_dendrogram(Z, labels, ax=ax, lang="en", city_en=results["city_en"], k=2)
+    assert len([ln for ln in ax.lines if ln.get_linestyle() == "--"]) == 1  # the cut
+    assert {t.get_text() for t in ax.get_yticklabels()} == set(results["city_en"].values())
+    fig = viz.dendrogram_figure(Z, labels, method="average", metric="cosine", lang="en", k=2)
+    assert any("cut into 2 clusters" in t.get_text() for t in fig.texts)
+
+
+def test_silhouette_marks_the_best_k(results):
+    sil = results["sil"]
+    _, ax = plt.subplots()
+    viz.plot_silhouette(sil, ax=ax, lang="en")
+    best = int(sil.loc[sil["silhouette"].idxmax(), "k"])
+    assert any(t.get_text() == f"highest: k = {best}" for t in ax.texts)
+
+
+def test_silhouette_plot_handles_empty(results):
+    empty = clustering.silhouette_by_k(results["wide"].iloc[:2])
+    assert empty.dropna(subset=["silhouette"]).empty
+    fig = viz.silhouette_figure(empty, lang="en")
+    assert fig.get_suptitle()
+    texts = " ".join(t.get_text() for ax in fig.axes for t in ax.texts)
+    assert "at least 3" in texts
+
+
+def test_jaccard_bars_and_readings(results):
+    jac = results["jaccard"]
+    _, ax = plt.subplots()
+    viz.plot_jaccard_stability(jac, ax=ax, lang="en", city_en=results["city_en"])
+    bars = [p for p in ax.patches if p.get_height() == pytest.approx(0.55)]
+    assert len(bars) == len(jac) == 2
+    assert np.allclose(sorted(b.get_width() for b in bars), sorted(jac["mean_jaccard"]))
+    readings = " ".join(t.get_text() for t in ax.texts)
+    assert all(r in readings for r in jac["reading"])
+    assert "jaccard" in viz.jaccard_stability_figure(jac, lang="en", k=2).get_suptitle().lower()
+
+
+def test_pca_biplot_needs_two_components(results):
+    scores, loadings, evr = results["pca"]
+    with pytest.raises(ValueError, match="two principal components"):
+        viz.pca_biplot_figure(scores.iloc[:, :1], loadings.iloc[:, :1], evr.iloc[:1], lang="zh")
+    assert np.isclose(evr.sum(), 1.0)
+
+
+def test_pca_labels_do_not_overlap(results):
+    fig = viz.pca_biplot_figure(*results["pca"], lang="en", city_en=results["city_en"])
+    ax = fig.axes[0]
+    fig.canvas.draw()
+    r = fig.canvas.get_renderer()
+    boxes = [t.get_window_extent(r) for t in ax.texts if t.get_text()]
+    assert len(boxes) >= 5 + 1  # five cities and at least one theme
+    overlaps = [(i, j) for i in range(len(boxes)) for j in range(i + 1, len(boxes)) if boxes[i].overlaps(boxes[j])]
+    assert overlaps == []

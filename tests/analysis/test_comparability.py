@@ -15,19 +15,6 @@ def table(root) -> pd.DataFrame:
     return pd.read_csv(root / "data" / "processed" / "indicator_table.csv")
 
 
-@pytest.fixture(scope="module")
-def national() -> pd.DataFrame:
-    """One comparable row (same code and series, 2020) and two decoys (other series; too far)."""
-    return pd.DataFrame([
-        dict(horizon=2020, code="manufacturing_product_pass_rate", series="supervision_spot_check", comparator=">=",
-             value=92.0, unit="%", source_zh="测试纲要", source_en="Test outline"),
-        dict(horizon=2020, code="manufacturing_product_pass_rate", series="overall", comparator=">=",
-             value=94.8, unit="%", source_zh="口径不同", source_en="Other series"),
-        dict(horizon=2025, code="agri_product_pass_rate", series="routine_monitoring", comparator=">=",
-             value=98.0, unit="%", source_zh="年份太远", source_en="Too far"),
-    ])
-
-
 def _city_rows(**cols) -> pd.DataFrame:
     n = max(len(v) for v in cols.values() if isinstance(v, list))
     base = dict(city=[f"城{i}" for i in range(n)], city_en=[f"C{i}" for i in range(n)], code="x", series="s",

@@ -37,20 +37,6 @@ def results(tables) -> dict:
     }
 
 
-@pytest.fixture(scope="session")
-def national() -> pd.DataFrame:
-    """A small national table: one comparable row (same code and series, 2020) and two decoys."""
-    rows = [
-        dict(horizon=2020, code="manufacturing_product_pass_rate", series="supervision_spot_check", comparator=">=",
-             value=92.0, unit="%", source_zh="测试纲要", source_en="Test outline"),
-        dict(horizon=2020, code="manufacturing_product_pass_rate", series="overall", comparator=">=",
-             value=94.8, unit="%", source_zh="口径不同", source_en="Other series"),
-        dict(horizon=2025, code="agri_product_pass_rate", series="routine_monitoring", comparator=">=",
-             value=98.0, unit="%", source_zh="年份太远", source_en="Too far"),
-    ]
-    return pd.DataFrame(rows)
-
-
 @pytest.fixture(autouse=True)
 def _close_figures():
     yield

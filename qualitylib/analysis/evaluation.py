@@ -27,8 +27,10 @@ F1 their harmonic mean; a ratio with a zero denominator is reported as 0.0.
 
 Field agreement is computed over the matched (target) pairs for ``unit`` (normalised with
 Traditional->Simplified, so 項 == 项, but 个/千人 != 批次/千人), ``comparator``, ``kind``,
-``target_year`` (as integers; empty == empty), ``family`` and ``code``. It is NaN when nothing
-matched.
+``target_year`` (as integers; empty == empty), ``family``, ``code``, ``scope``, ``baseline`` (as
+floats) and ``baseline_year``; ``series`` only over the pairs whose gold names a series (not empty,
+not ``unspecified``: the guide does not score those). ``field_counts`` gives the number of pairs each
+field was scored on. Agreement is NaN when nothing was scored.
 """
 
 from __future__ import annotations
@@ -44,11 +46,15 @@ from ..extract.codebook import normalize_text, normalize_unit
 __all__ = ["EvalReport", "FIELDS", "load_gold", "evaluate", "format_report"]
 
 #: Fields compared over matched rows, in report order.
-FIELDS = ("unit", "comparator", "kind", "target_year", "family", "code")
+FIELDS = ("unit", "comparator", "kind", "target_year", "family", "code", "series", "scope", "baseline",
+          "baseline_year")
+#: Fields scored only on some pairs: a predicate on the gold value says which.
+_SCORED_WHEN = {"series": lambda gold_value: gold_value not in ("", "unspecified")}
 
 GOLD_COLUMNS = [
     "doc_id", "line", "number_text", "quote", "indicator", "value", "value_hi", "unit",
-    "comparator", "kind", "target_year", "family", "code", "status", "note",
+    "comparator", "kind", "target_year", "family", "code", "status", "note", "series", "scope", "baseline",
+    "baseline_year",
 ]
 _REL_TOL = 1e-9
 
@@ -76,6 +82,7 @@ class EvalReport:
     false_alarms: pd.DataFrame
     disagreements: pd.DataFrame
     matches: pd.DataFrame = field(default_factory=pd.DataFrame)
+    field_counts: dict[str, int] = field(default_factory=dict)
 
 
 def load_gold(path: str | Path) -> pd.DataFrame:
@@ -151,8 +158,10 @@ _COMPARATOR_ALIASES = {"≥": ">=", "≤": "<=", "＝": "=", "==": "="}
 
 
 def _norm_field(name: str, v):
-    if name == "target_year":
+    if name in ("target_year", "baseline_year"):
         return _int(v)
+    if name == "baseline":
+        return _float(v)
     if name == "unit":
         return normalize_unit(_text(v))
     s = _text(v)
@@ -247,13 +256,16 @@ def evaluate(gold: pd.DataFrame, pred: pd.DataFrame) -> EvalReport:
     g_quote = _col(gold, "quote")
     g_ind_raw = _col(gold, "indicator")
     p_ind_raw = _col(pred, "indicator")
+    counts: dict[str, int] = {}
     for f in FIELDS:
         gv = _col(gold, f)
         pv = _col(pred, f)
+        scored_when = _SCORED_WHEN.get(f, lambda _: True)
+        scored_pairs = [(pi, gi) for pi, gi in tp_pairs if scored_when(_norm_field(f, gv[gi]))]
         same = 0
-        for pi, gi in tp_pairs:
+        for pi, gi in scored_pairs:
             a, b = _norm_field(f, gv[gi]), _norm_field(f, pv[pi])
-            if a == b:
+            if a == b or (isinstance(a, float) and isinstance(b, float) and _same_value(a, b)):
                 same += 1
             else:
                 dis_rows.append({
@@ -262,7 +274,8 @@ def evaluate(gold: pd.DataFrame, pred: pd.DataFrame) -> EvalReport:
                     "gold_indicator": _text(g_ind_raw[gi]), "pred_indicator": _text(p_ind_raw[pi]),
                     "quote": _text(g_quote[gi]),
                 })
-        agreement[f] = same / len(tp_pairs) if tp_pairs else float("nan")
+        agreement[f] = same / len(scored_pairs) if scored_pairs else float("nan")
+        counts[f] = len(scored_pairs)
     disagreements = pd.DataFrame(
         dis_rows,
         columns=["doc_id", "line", "value", "field", "gold", "pred", "gold_indicator",
@@ -287,6 +300,7 @@ def evaluate(gold: pd.DataFrame, pred: pd.DataFrame) -> EvalReport:
         false_alarms=pred.iloc[fa_idx].copy(),
         disagreements=disagreements,
         matches=matches,
+        field_counts=counts,
     )
 
 
@@ -325,7 +339,8 @@ def format_report(report: EvalReport, max_rows: int = 20) -> str:
     out.append(f"Field agreement over {report.n_matched} matched rows:")
     for f in FIELDS:
         v = report.field_agreement.get(f, float("nan"))
-        out.append(f"  {f}: {'n/a' if v != v else f'{v:.3f}'}")
+        n = report.field_counts.get(f, report.n_matched)
+        out.append(f"  {f}: {'n/a' if v != v else f'{v:.3f}'}" + (f"  (over {n} rows)" if n != report.n_matched else ""))
 
     def section(title: str, df: pd.DataFrame, render) -> None:
         out.append(f"{title} ({len(df)}):")

@@ -22,11 +22,12 @@ from ..text.agency_notes import split_agency
 from ..text.clean import CleanDocument
 from ..text.structure import iter_sentences, section_at, split_sections
 from . import codebook, numerals
+from .qualifiers import is_baseline_of_a_change, qualifiers
 
 TARGET_COLUMNS = [
     "doc_id", "city", "province", "line", "raw_start", "raw_end", "byte_start", "byte_end",
-    "number_text", "quote", "indicator", "code", "family", "series", "value", "value_hi", "unit",
-    "comparator", "kind", "target_year", "plan_type", "section",
+    "number_text", "quote", "indicator", "code", "family", "series", "scope", "subject", "value", "value_hi", "unit",
+    "comparator", "kind", "target_year", "baseline", "baseline_year", "plan_type", "section",
 ]
 _CLAUSE_BREAK = re.compile(r"[,;:。!?]")
 _YEAR_CUE = re.compile(r"(?:到|至|截至|截止到|力争到|力争)\s*(20\d\d|19\d\d)\s*年|(?:^|[,:])\s*(20\d\d)\s*年\s*(?:底|末)?\s*[,:]|(20\d\d)\s*年\s*(?:底|末)?前")
@@ -125,6 +126,23 @@ def kind_of(q: numerals.Quantity, before: str, after: str) -> str:
     return kind
 
 
+def governing_text(sentence: str, clause_start: int, clause_pre: str) -> str:
+    """The text whose verb governs a number. A clause with a verb of its own (a kind cue such as 新增
+    or a level verb such as 达到) is governed by it. A clause without one borrows the verb of the clauses
+    before it, across ``,`` and ``、`` but not across ``;`` or ``。`` (the annotation guide's convention:
+    力争新增地理标志商标2件以上,湖北名牌产品20个以上 is two increments)."""
+    pats = _patterns()
+    if pats["kind"].search(clause_pre) or pats["before"].search(clause_pre):
+        return clause_pre
+    segment_start = max(sentence.rfind(c, 0, clause_start) for c in ";；。") + 1
+    earlier = sentence[segment_start:clause_start]
+    cues = [(m.end(), role) for role in ("kind", "before") for m in pats[role].finditer(earlier)]
+    if not cues:
+        return clause_pre
+    end, role = max(cues)
+    return earlier[:end] + "\u0000" + clause_pre if role == "kind" else clause_pre
+
+
 def _noun_after(after: str) -> str:
     """The noun phrase right after a number: up to the next clause break, number, or a 、 that is not
     inside parentheses (县(市、区) stays whole)."""
@@ -221,7 +239,8 @@ def non_target_reason(sentence: str, q: numerals.Quantity) -> str | None:
     if reason:
         return reason
     before, after = sentence[: q.start], sentence[q.end :]
-    if _BASELINE_BEFORE.search(before) or _BASELINE_AFTER.match(after):
+    if _BASELINE_BEFORE.search(before) or _BASELINE_AFTER.match(after) or \
+            is_baseline_of_a_change(sentence, q.start, q.end):
         return "baseline"
     if _inside_quotes(sentence, q.start):
         return "quoted name"
@@ -265,6 +284,23 @@ def _noun_after_previous(sentence: str, quantities: list, q) -> str:
         if len(noun) >= 2:
             return noun
     return ""
+
+
+# Counts whose code names a thing won or designated (awards, famous brands, trademarks, standards).
+_COUNTED_THINGS = ("brands", "standards")
+_ORGANISATION = r"(?:企业|单位|机构|组织|协会)"
+_ORGANISATION_HEAD = re.compile(_ORGANISATION + "$")
+_ORGANISATION_AFTER = re.compile(r"^(?:以上|以下|左右)?" + _ORGANISATION)
+
+
+def counted_code(cm: codebook.CodeMatch, indicator: str, unit: str, after: str = "") -> codebook.CodeMatch:
+    """What is counted decides the code: 支持培育10家企业争创省长质量奖 counts enterprises that compete,
+    not awards won, so a count whose head noun is an organisation keeps its family but not the code of
+    the award, brand or standard it mentions."""
+    if cm.family in _COUNTED_THINGS and cm.code != "other" and numerals.unit_kind(unit) == "count" \
+            and (_ORGANISATION_HEAD.search(indicator) or _ORGANISATION_AFTER.match(after)):
+        return codebook.CodeMatch("other", cm.family, "unspecified", "其他", "other")
+    return cm
 
 
 def _year_before(line_text: str, pos: int) -> int | None:
@@ -320,7 +356,7 @@ def extract_targets(doc: CleanDocument, meta: dict) -> pd.DataFrame:
             if not unit and SCORE_INDICATOR.search(indicator):
                 unit = "分"
             comparator = comparator_of(q, clause_pre, after)
-            kind = kind_of(q, clause_pre, after)
+            kind = kind_of(q, governing_text(sentence, c_start, clause_pre), after)
             year = _year_before(line_text, s_start - line_start + q.start)
             if year is None and sec is not None:
                 year = section_year.get(sec.start)
@@ -328,6 +364,9 @@ def extract_targets(doc: CleanDocument, meta: dict) -> pd.DataFrame:
                 year = horizon
             section_text = " > ".join(sec.path) if sec else ""
             cm = codebook.map_indicator(indicator, unit=unit, context=f"{section_text}。{sentence}")
+            cm = counted_code(cm, indicator, unit, sentence[q.end:])
+            qual = qualifiers(sentence, q, quantities, clause_before=sentence[c_start:q.start], indicator=indicator,
+                              family=cm.family, kind=kind, section_path=section_text)
             b_start = s_start + q.num_start
             b_end = s_start + q.num_end
             pos = doc.raw_position(b_start, b_end)
@@ -347,12 +386,16 @@ def extract_targets(doc: CleanDocument, meta: dict) -> pd.DataFrame:
                     "code": cm.code,
                     "family": cm.family,
                     "series": cm.series,
+                    "scope": qual.scope,
+                    "subject": qual.subject,
                     "value": float(q.value),
                     "value_hi": float(q.value_hi) if q.value_hi is not None else None,
                     "unit": unit,
                     "comparator": comparator,
                     "kind": kind,
                     "target_year": year,
+                    "baseline": qual.baseline,
+                    "baseline_year": qual.baseline_year,
                     "plan_type": meta.get("plan_type"),
                     "section": section_text,
                 }
@@ -365,4 +408,5 @@ def extract_targets(doc: CleanDocument, meta: dict) -> pd.DataFrame:
                 section_year[sec.start] = int(m.group(1))
     frame = pd.DataFrame(rows, columns=TARGET_COLUMNS)
     frame["target_year"] = frame["target_year"].astype("Int64")
+    frame["baseline_year"] = frame["baseline_year"].astype("Int64")
     return frame

@@ -47,6 +47,17 @@ _GENERIC_RATE = re.compile(r"^[\u4e00-\u9fff]{0,2}(?:率|度)$")
 SCORE_INDICATOR = re.compile(r"(?:满意度|指数|得分|评分)$")
 
 
+@cache
+def _not_target_contexts() -> tuple[tuple[str, re.Pattern | None, re.Pattern | None], ...]:
+    """Context patterns of numbers that describe a plan or define a subject rather than commit to a value
+    (``data/not_target_contexts.csv``): (reason, pattern on the text before, pattern on the text after)."""
+    out = []
+    for r in data_rows("not_target_contexts.csv"):
+        before, after = r["before"].strip(), r["after"].strip()
+        out.append((r["reason"].strip(), re.compile(before) if before else None, re.compile(after) if after else None))
+    return tuple(out)
+
+
 @dataclass(frozen=True)
 class Cue:
     cue: str
@@ -244,6 +255,11 @@ def non_target_reason(sentence: str, q: numerals.Quantity) -> str | None:
         return "baseline"
     if _inside_quotes(sentence, q.start):
         return "quoted name"
+    clause_start = _clause_bounds(sentence, q.start)[0]
+    for reason, before_pat, after_pat in _not_target_contexts():
+        if (before_pat is None or before_pat.search(sentence[clause_start : q.start])) and \
+                (after_pat is None or after_pat.match(after)):
+            return reason
     if _CAPACITY_BEFORE.search(before):
         return "capacity of a named project"
     if q.numeral == "chinese" and q.surface.startswith("一") and q.unit in ("批", "些", "系列"):
@@ -301,6 +317,26 @@ def counted_code(cm: codebook.CodeMatch, indicator: str, unit: str, after: str =
             and (_ORGANISATION_HEAD.search(indicator) or _ORGANISATION_AFTER.match(after)):
         return codebook.CodeMatch("other", cm.family, "unspecified", "其他", "other")
     return cm
+
+
+_MEASURE_END = re.compile(r"(?:率|度|指数|比例|比重)$")
+_BASELINE_TAIL = re.compile(r"(?:由|从)\s*[0-9０-９][^,;。]*$")
+
+
+def shared_value_indicators(indicator: str) -> list[str]:
+    """Input: an indicator phrase. Output: the indicators that share one value, when the phrase is a
+    list of measures (工业产品质量监督抽查合格率、消费品质量合格率和重点产品监督抽查合格率 -> three), else
+    ``[indicator]``. Every item must itself name a measure (end in 率/度/指数/比例), so a list of
+    subjects with one measure (高速公路、大型水运标准化施工覆盖率) stays one indicator."""
+    parts = [p.strip() for p in re.split(r"[、,]|(?<=[率度数例重])(?:以及|和|及|与)", indicator) if p.strip()]
+    if len(parts) >= 2 and all(_MEASURE_END.search(p) and len(p) >= 4 for p in parts):
+        return parts
+    return [indicator]
+
+
+def _strip_baseline_tail(indicator: str) -> str:
+    """规模以上工业企业产品质量合格率由93% -> the phrase without its starting value."""
+    return _BASELINE_TAIL.sub("", indicator).strip() or indicator
 
 
 def _year_before(line_text: str, pos: int) -> int | None:
@@ -363,43 +399,46 @@ def extract_targets(doc: CleanDocument, meta: dict) -> pd.DataFrame:
             if year is None:
                 year = horizon
             section_text = " > ".join(sec.path) if sec else ""
-            cm = codebook.map_indicator(indicator, unit=unit, context=f"{section_text}。{sentence}")
-            cm = counted_code(cm, indicator, unit, sentence[q.end:])
-            qual = qualifiers(sentence, q, quantities, clause_before=sentence[c_start:q.start], indicator=indicator,
-                              family=cm.family, kind=kind, section_path=section_text)
-            b_start = s_start + q.num_start
-            b_end = s_start + q.num_end
-            pos = doc.raw_position(b_start, b_end)
-            rows.append(
-                {
-                    "doc_id": doc.doc_id,
-                    "city": meta.get("city"),
-                    "province": meta.get("province"),
-                    "line": pos.line,
-                    "raw_start": pos.char_start,
-                    "raw_end": pos.char_end,
-                    "byte_start": pos.byte_start,
-                    "byte_end": pos.byte_end,
-                    "number_text": q.surface,
-                    "quote": sentence[c_start:c_end].strip()[:80],
-                    "indicator": indicator,
-                    "code": cm.code,
-                    "family": cm.family,
-                    "series": cm.series,
-                    "scope": qual.scope,
-                    "subject": qual.subject,
-                    "value": float(q.value),
-                    "value_hi": float(q.value_hi) if q.value_hi is not None else None,
-                    "unit": unit,
-                    "comparator": comparator,
-                    "kind": kind,
-                    "target_year": year,
-                    "baseline": qual.baseline,
-                    "baseline_year": qual.baseline_year,
-                    "plan_type": meta.get("plan_type"),
-                    "section": section_text,
-                }
-            )
+            indicator = _strip_baseline_tail(indicator)
+            # A合格率、B合格率和C合格率均达到98%: one target per indicator, each with its own code
+            for part in shared_value_indicators(indicator):
+                cm = codebook.map_indicator(part, unit=unit, context=f"{section_text}。{sentence}")
+                cm = counted_code(cm, part, unit, sentence[q.end:])
+                qual = qualifiers(sentence, q, quantities, clause_before=sentence[c_start:q.start], indicator=part,
+                                  family=cm.family, kind=kind, section_path=section_text)
+                b_start = s_start + q.num_start
+                b_end = s_start + q.num_end
+                pos = doc.raw_position(b_start, b_end)
+                rows.append(
+                    {
+                        "doc_id": doc.doc_id,
+                        "city": meta.get("city"),
+                        "province": meta.get("province"),
+                        "line": pos.line,
+                        "raw_start": pos.char_start,
+                        "raw_end": pos.char_end,
+                        "byte_start": pos.byte_start,
+                        "byte_end": pos.byte_end,
+                        "number_text": q.surface,
+                        "quote": sentence[c_start:c_end].strip()[:80],
+                        "indicator": part,
+                        "code": cm.code,
+                        "family": cm.family,
+                        "series": cm.series,
+                        "scope": qual.scope,
+                        "subject": qual.subject,
+                        "value": float(q.value),
+                        "value_hi": float(q.value_hi) if q.value_hi is not None else None,
+                        "unit": unit,
+                        "comparator": comparator,
+                        "kind": kind,
+                        "target_year": year,
+                        "baseline": qual.baseline,
+                        "baseline_year": qual.baseline_year,
+                        "plan_type": meta.get("plan_type"),
+                        "section": section_text,
+                    }
+                )
             prev_indicator = indicator
         # a goals paragraph that opens with "2020年," governs the bullets of its section
         if sec is not None and sec.start not in section_year:

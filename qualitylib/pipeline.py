@@ -87,7 +87,7 @@ def run_pipeline(raw_paths: list[str | Path], documents_csv: str | Path | None =
     overrides = load_documents_csv(documents_csv) if documents_csv else {}
     corpus = clean_corpus(raw_paths, progress=progress)
     documents, sentences, targets, warnings = process_documents(corpus.documents, overrides)
-    table = build_indicator_table(targets)
+    table = build_indicator_table(targets, documents)
     return PipelineResult(documents, sentences, targets, table, corpus.failures, warnings)
 
 

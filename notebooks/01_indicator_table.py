@@ -36,16 +36,21 @@ import pandas as pd
 from IPython.display import display
 
 from qualitylib import notebook, viz
+from qualitylib.analysis.indicator_table import comparison_view
 
 nb = notebook.start(lang=lang, processed_dir=processed_dir, figures_dir=figures_dir, figure_formats=figure_formats)
 tables = nb.load(cities)
 documents, targets, table = tables["documents"], tables["targets"], tables["indicator_table"]
-print(f"{len(documents)} documents, {len(targets)} extracted targets, {len(table)} city x indicator rows")
+# what the cross-city figures compare: whole-jurisdiction rows of each jurisdiction's latest plan
+view = comparison_view(table, documents)
+print(f"{len(documents)} plans, {len(targets)} extracted targets, {len(table)} indicator-table rows, "
+      f"{len(view)} of them in the comparison view")
 
 # %% [markdown]
 # ## The documents 文件
 #
-# One policy document per city. `horizon` is the year the plan's targets are for; `plan_type` says
+# One row per plan (a policy document of one jurisdiction: a province, city, district or county). A place
+# with several plans has several rows; they are never merged. `horizon` is the year the plan's targets are for; `plan_type` says
 # whether it is an **annual** plan (年度计划, targets for the issue year) or a **multi-year** plan
 # (多年规划). The two kinds are not comparable one-to-one: an annual plan's target is a step, a
 # multi-year plan's target is a destination.
@@ -58,9 +63,11 @@ display(documents[["doc_id", "city", "city_en", "province", "issuer", "issued", 
 # ## Coverage matrix 覆盖矩阵
 #
 # **What it shows.** Rows are the indicators of the codebook (grouped by family: pass rates,
-# satisfaction, standards, brands, other); columns are cities, with their plan type and target year.
-# A coloured cell means the city's text sets at least one numeric target for that indicator; the number
-# in the cell is how many values it sets (a city can, for example, set both a level and an increment).
+# satisfaction, standards, brands, other); columns are places, with their plan type and target year.
+# A coloured cell means the plan sets at least one numeric target for the whole place for that indicator;
+# the number in the cell is how many values it sets (a plan can, for example, set both a level and an
+# increment). Only each place's latest plan and only whole-jurisdiction targets are shown: a sector's or
+# each county's target is in the table below but is not the place's target.
 #
 # **How to read it.** Read down a column for a city's profile and across a row for how common an
 # indicator is. Empty rows are codebook indicators no city in this selection sets. Absence means *the
@@ -68,7 +75,7 @@ display(documents[["doc_id", "city", "city_en", "province", "issuer", "issued", 
 # target; see notebook 03 for what the texts talk about).
 
 # %%
-fig = viz.coverage_matrix_figure(table, lang=lang, codebook=tables["codebook"], documents=documents)
+fig = viz.coverage_matrix_figure(view, lang=lang, codebook=tables["codebook"], documents=documents)
 nb.save(fig, "01_coverage_matrix")
 
 # %% [markdown]
@@ -81,7 +88,7 @@ nb.save(fig, "01_coverage_matrix")
 # quantified* goals, not more effort or ambition.
 
 # %%
-fig = viz.family_counts_figure(table, lang=lang, documents=documents)
+fig = viz.family_counts_figure(view, lang=lang, documents=documents)
 nb.save(fig, "01_family_counts")
 
 # %% [markdown]
@@ -101,12 +108,14 @@ with pd.option_context("display.max_rows", None):
 # %% [markdown]
 # ## The indicator table 指标表
 #
-# One headline row per city and indicator code (a `level` target is preferred over increments; then the
-# latest target year; then the first in the text). `n_values`, `min_value` and `max_value` show how
-# many values the city set for the code, so the choice is visible. This is the table notebooks 02 and
-# 04 compare.
+# One row per plan, indicator code, measurement series, scope (whole jurisdiction, a sector, or each
+# unit), kind (level, increment, growth, change) and unit: nothing in a row is pooled. When a plan states
+# several values with exactly the same key, the row shows the one for the latest target year, then the
+# first in the text; `n_values`, `min_value` and `max_value` show what the row holds. `baseline` is the
+# starting value where the text states one. Notebooks 02 and 04 compare these rows.
 
 # %%
 with pd.option_context("display.max_rows", None):
-    display(table[["city", "code", "series", "label_zh", "value", "value_hi", "unit", "comparator", "kind",
-                   "target_year", "plan_type", "n_values", "min_value", "max_value", "line"]])
+    display(table[["city", "doc_id", "code", "series", "scope", "subject", "label_zh", "value", "value_hi", "unit",
+                   "comparator", "kind", "target_year", "baseline", "plan_type", "n_values", "min_value", "max_value",
+                   "line"]])

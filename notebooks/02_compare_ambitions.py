@@ -38,20 +38,25 @@ from IPython.display import display
 
 from qualitylib import notebook, viz
 from qualitylib.analysis.comparability import ambition_scores, comparable_groups, match_national
+from qualitylib.analysis.indicator_table import comparison_view
 from qualitylib.tables import load_national
 
 nb = notebook.start(lang=lang, processed_dir=processed_dir, figures_dir=figures_dir, figure_formats=figure_formats)
 tables = nb.load(cities)
-documents, table = tables["documents"], tables["indicator_table"]
+documents = tables["documents"]
+# whole-jurisdiction rows of each place's latest plan: a sector's target is not the place's target
+table = comparison_view(tables["indicator_table"], documents)
 national = load_national(nb.path(national_targets))
-print(f"{len(documents)} cities, {len(table)} city x indicator rows, {len(national)} national reference targets")
+print(f"{len(documents)} plans, {len(table)} comparable indicator rows, {len(national)} national reference targets")
 
 # %% [markdown]
 # ## When is a comparison fair? 可比性
 #
 # Two city targets are compared only when they share the indicator **code**, the measurement **series**
 # (e.g. a pass rate from supervision spot checks 监督抽查 is not pooled with one from routine monitoring
-# 例行监测), the **unit** and the **kind** (a level to reach is not an increment). A national target is
+# 例行监测), the **unit**, the **kind** (a level to reach is not an increment) and the **scope**: only
+# targets for the whole jurisdiction, from each place's latest plan (a sector's or each county's target
+# is not the place's; an older plan of the same place is another promise). A national target is
 # used as a reference only when it has the same code **and** series and its horizon is within
 # ±3 years of the city's target year. The table lists every comparable city target and the national
 # target matched to it (empty = none).

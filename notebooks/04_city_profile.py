@@ -30,7 +30,8 @@ cities = []                           # Chinese or pinyin names; empty list: all
 figure_formats = ["png", "svg"]
 lang = "zh"                           # "zh" or "en": language of figure text
 seed = 20240601                       # random seed (bootstrap)
-city = ""                             # Chinese or pinyin name; empty: the first city by pinyin
+plan = ""                             # doc_id of the plan to profile; empty: see `city`
+city = ""                             # Chinese or pinyin name: its latest plan; both empty: the first plan by pinyin
 national_targets = "data/external/national_targets.csv"
 n_boot = 1000                         # bootstrap replicates for the theme shares
 
@@ -41,21 +42,20 @@ from IPython.display import display
 from qualitylib import notebook, viz
 from qualitylib.analysis import themes
 from qualitylib.analysis.comparability import match_national, nearest_peers
-from qualitylib.tables import city_slug, filter_cities, load_national, policy_sentences
+from qualitylib.tables import filter_cities, load_national, pick_plan, plan_slugs, policy_sentences
 
 nb = notebook.start(lang=lang, processed_dir=processed_dir, figures_dir=figures_dir, figure_formats=figure_formats)
 tables = nb.load()
 documents = tables["documents"]
-if not str(city).strip():
-    city = documents.sort_values(["city_en", "city"])["city"].iloc[0]
-doc = filter_cities(documents, [city]).iloc[0]
-CITY, CITY_EN = doc["city"], doc["city_en"]
-SLUG = city_slug(CITY_EN)
+doc = pick_plan(documents, plan=plan, city=city)
+PLAN, CITY, CITY_EN = doc["doc_id"], doc["city"], doc["city_en"]
+SLUG = plan_slugs(documents)[PLAN]
 # the comparison pool: the `cities` parameter (empty = all), always including this city
 pool = sorted(set(filter_cities(documents, cities)["city"]) | {CITY}) if cities else sorted(documents["city"])
 table = tables["indicator_table"]
+plan_table = table[table["doc_id"] == PLAN]  # this plan only: another plan of the same place is another plan
 national = load_national(nb.path(national_targets))
-print(f"{CITY} ({CITY_EN}); comparison pool: {', '.join(pool)}")
+print(f"{CITY} ({CITY_EN}), plan {PLAN} ({doc['plan_type']}, horizon {doc['horizon']}); comparison pool: {', '.join(pool)}")
 
 # %% [markdown]
 # ## The document 文件
@@ -69,21 +69,23 @@ display(doc.to_frame(name=CITY))
 # %% [markdown]
 # ## Targets 目标
 #
-# **What it shows.** One row per indicator of the codebook that the city sets a target for: the
-# indicator, its measurement series, the target (comparator, value, unit; "(+n)" = n more values for the
-# same indicator), its kind and year, and the quote with its line in the raw file.
+# **What it shows.** One row per row of the indicator table for this plan: an indicator of the codebook,
+# its measurement series, whose target it is (scope: the whole jurisdiction, a sector, or each unit), the
+# target (comparator, value, unit; "(+n)" = n more values with exactly the same key), its kind and year,
+# and the quote with its line in the raw file. Another plan of the same place has its own profile.
 #
-# **How to read it.** These are the headline targets used in the cross-city comparisons. The full list
-# below the figure adds targets coded `other` and the national target matched to each row (same code and
-# series, horizon within ±3 years), when there is one.
+# **How to read it.** Jurisdiction-scope rows are the ones the cross-city comparisons use; sector and
+# per-unit rows say what the plan promises for a part of the place. The full list below the figure adds
+# the starting value where the text states one, the national target matched to each row (same code and
+# series, horizon within ±3 years), and the targets coded `other`.
 
 # %%
-fig = viz.city_targets_figure(table, CITY, lang=lang, documents=documents)
+fig = viz.city_targets_figure(plan_table, CITY, lang=lang, documents=documents[documents["doc_id"] == PLAN])
 nb.save(fig, f"04_city_{SLUG}_targets")
-mine = match_national(table[table["city"] == CITY], national)
-display(mine[["code", "series", "comparator", "value", "value_hi", "unit", "kind", "target_year", "n_values",
-              "nat_value", "nat_horizon", "nat_source_zh", "quote"]])
-others = tables["targets"][(tables["targets"]["city"] == CITY) & (tables["targets"]["code"] == "other")]
+mine = match_national(plan_table, national)
+display(mine[["code", "series", "scope", "subject", "comparator", "value", "value_hi", "unit", "kind", "target_year",
+              "baseline", "n_values", "nat_value", "nat_horizon", "nat_source_zh", "quote"]])
+others = tables["targets"][(tables["targets"]["doc_id"] == PLAN) & (tables["targets"]["code"] == "other")]
 print(f"{len(others)} further targets are coded 'other' (no common indicator):")
 with pd.option_context("display.max_rows", None):
     display(others[["line", "indicator", "family", "value", "unit", "comparator", "kind", "quote"]])

@@ -44,7 +44,7 @@ from . import __version__, paths
 from .atomic import write_text_atomic
 from .notebook_sources import declared_parameters, notebook_from_source
 from .paths import find_root, resolve
-from .tables import city_slug, filter_cities
+from .tables import filter_cities, plan_slugs
 
 __all__ = [
     "NOTEBOOKS",
@@ -377,19 +377,22 @@ def _plan_runs(config: RunConfig, cities: list[tuple[str, str]]) -> list[Noteboo
             suffix = "" if i == 0 else f"_{lang}"
             params = {k: v for k, v in {**base, "lang": lang}.items() if k in declared}
             if nb == CITY_NOTEBOOK:
-                for zh, en in cities:
-                    out = config.reports_dir / f"{nb}_{city_slug(en)}{suffix}.ipynb"
-                    runs.append(NotebookRun(nb, lang, out, {**params, "city": zh}, city=en))
+                for doc_id, slug, label in cities:
+                    out = config.reports_dir / f"{nb}_{slug}{suffix}.ipynb"
+                    runs.append(NotebookRun(nb, lang, out, {**params, "plan": doc_id}, city=label))
             else:
                 runs.append(NotebookRun(nb, lang, config.reports_dir / f"{nb}{suffix}.ipynb", params))
     return runs
 
 
-def _profile_cities(documents, wanted: Sequence[str] | None) -> list[tuple[str, str]]:
-    """(city, city_en) for notebook 04: the ``cities`` parameter if given, else every city, by pinyin."""
+def _profile_cities(documents, wanted: Sequence[str] | None) -> list[tuple[str, str, str]]:
+    """(doc_id, file-name slug, label) for notebook 04, one per plan: the plans of the ``cities``
+    parameter if given, else every plan, by slug. Slugs are unique (see :func:`tables.plan_slugs`)."""
+    slugs = plan_slugs(documents)
     docs = filter_cities(documents, list(wanted or []))
-    pairs = {(str(c), str(e) if isinstance(e, str) and e else str(c)) for c, e in zip(docs["city"], docs["city_en"])}
-    return sorted(pairs, key=lambda p: (p[1], p[0]))
+    plans = [(str(d), slugs[d], f"{e if isinstance(e, str) and e else c} ({d})")
+             for d, c, e in zip(docs["doc_id"], docs["city"], docs["city_en"])]
+    return sorted(plans, key=lambda p: (p[1], p[0]))
 
 
 def run(config: RunConfig) -> int:

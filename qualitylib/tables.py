@@ -94,3 +94,61 @@ def city_slug(name: str) -> str:
     """File-name-safe form of a pinyin city name: ``Tai'an`` -> ``Taian``."""
     slug = re.sub(r"[^A-Za-z0-9_-]+", "", unicodedata.normalize("NFKD", str(name)))
     return slug or "city"
+
+
+def plan_slugs(documents: pd.DataFrame) -> dict[str, str]:
+    """Input: documents.csv rows. Output: doc_id -> a file-name-safe name for the plan's reports and
+    figures, unique across the corpus. The pinyin display name alone when it is unique (``Taian``);
+    jurisdictions whose pinyin repeats (泰州 and 台州 are both Taizhou) add their administrative code
+    (or province pinyin); several plans of one jurisdiction add the horizon, then the doc_id."""
+    docs = documents.fillna("")
+    base = {r.doc_id: city_slug(r.city_en or r.city or r.doc_id) for r in docs.itertuples()}
+    place = {r.doc_id: str(getattr(r, "adcode", "") or r.city or r.doc_id) for r in docs.itertuples()}
+    out = dict(base)
+    by_slug: dict[str, list[str]] = {}
+    for doc_id, slug in base.items():
+        by_slug.setdefault(slug, []).append(doc_id)
+    for slug, ids in by_slug.items():
+        if len({place[i] for i in ids}) > 1:  # different places, same pinyin
+            for i in ids:
+                code = str(docs.set_index("doc_id").at[i, "adcode"]) if "adcode" in docs.columns else ""
+                out[i] = f"{slug}-{city_slug(code) if code else _hash(place[i])}"
+    by_slug = {}
+    for doc_id, slug in out.items():
+        by_slug.setdefault(slug, []).append(doc_id)
+    horizons = dict(zip(docs["doc_id"], docs["horizon"].astype(str).str.replace(r"\.0$", "", regex=True)))
+    for slug, ids in by_slug.items():
+        if len(ids) > 1:  # several plans of one place
+            for i in ids:
+                out[i] = f"{slug}-{horizons.get(i) or ''}".rstrip("-")
+            if len({out[i] for i in ids}) < len(ids):
+                for i in ids:
+                    out[i] = f"{slug}-{city_slug(i)}"
+    return out
+
+
+def _hash(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:6]
+
+
+def pick_plan(documents: pd.DataFrame, *, plan: str = "", city: str = "") -> pd.Series:
+    """Input: documents.csv rows, a plan's doc_id and/or a jurisdiction's name (Chinese or pinyin).
+    Output: that plan's row -- the named plan; else the jurisdiction's latest plan (horizon, then issue
+    date); else, with neither given, the first plan by pinyin. Raises ValueError naming the known plans
+    when nothing matches."""
+    if documents.empty:
+        raise ValueError("there is no document: run the pipeline on at least one raw file")
+    if str(plan).strip():
+        rows = documents[documents["doc_id"].astype(str) == str(plan).strip()]
+        if rows.empty:
+            raise ValueError(f"unknown plan {plan!r}; known doc_ids: {sorted(documents['doc_id'].astype(str))}")
+        return rows.iloc[0]
+    rows = filter_cities(documents, [city]) if str(city).strip() else documents
+    order = rows.assign(_h=pd.to_numeric(rows["horizon"], errors="coerce").fillna(0),
+                        _i=rows["issued"].astype("string").fillna(""),
+                        _en=rows["city_en"].astype("string").fillna(""))
+    if str(city).strip():
+        return order.sort_values(["_h", "_i", "doc_id"], kind="mergesort").iloc[-1].drop(["_h", "_i", "_en"])
+    return order.sort_values(["_en", "city", "doc_id"], kind="mergesort").iloc[0].drop(["_h", "_i", "_en"])

@@ -123,6 +123,7 @@ _TEXT: dict[str, dict[str, Any]] = {
         "plan": {"multi_year": "多年规划", "annual": "年度计划", "unknown": "规划类型不明"},
         "plan_short": {"multi_year": "多年", "annual": "年度", "unknown": "不明"},
         "kind": {"level": "达到水平", "increment": "新增", "annual_growth": "年均增长", "delta": "提高幅度"},
+        "scope": {"jurisdiction": "全域", "sector": "部分领域", "per_unit": "每单位"},
         "year": "{y} 年",
         "sep": "，",
         # notebook 03
@@ -226,6 +227,7 @@ _TEXT: dict[str, dict[str, Any]] = {
         "plan": {"multi_year": "Multi-year plan", "annual": "Annual plan", "unknown": "Plan type unknown"},
         "plan_short": {"multi_year": "multi-year", "annual": "annual", "unknown": "unknown"},
         "kind": {"level": "level", "increment": "added", "annual_growth": "annual growth", "delta": "increase by"},
+        "scope": {"jurisdiction": "whole area", "sector": "sector", "per_unit": "per unit"},
         "year": "{y}",
         "sep": ", ",
         # notebook 03

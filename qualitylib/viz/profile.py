@@ -71,12 +71,22 @@ def _target_cells(table: pd.DataFrame, city: str, lang: str,
         extra = "" if int(r.get("n_values", 1) or 1) <= 1 else (f" (+{int(r['n_values']) - 1})")
         cells.append([
             shorten(indicator_label(r, lang), w[0] - 0.15, fs, 2),
-            shorten(series_label(r["series"], lang), w[1] - 0.1, fs, 2),
+            shorten(series_label(r["series"], lang) + _scope_note(r, T), w[1] - 0.1, fs, 2),
             target_text(r, lang) + extra,
             f"{kind} · {year}",
             shorten(str(r.get("quote", "")) + line, w[4] - 0.15, fs, 3),
         ])
     return city_name(zh, lang, en), src, cells
+
+
+def _scope_note(row: dict, T: dict) -> str:
+    """'' for a whole-jurisdiction target; else its scope and the words that name the subset."""
+    scope = str(row.get("scope") or "jurisdiction")
+    if scope == "jurisdiction":
+        return ""
+    subject = row.get("subject")
+    subject = "" if subject is None or pd.isna(subject) else f": {subject}"
+    return f"\n({T['scope'].get(scope, scope)}{subject})"
 
 
 def _table_lines(cells: list[list[str]]) -> tuple[list[int], float]:

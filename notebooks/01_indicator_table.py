@@ -36,7 +36,7 @@ import pandas as pd
 from IPython.display import display
 
 from qualitylib import notebook, viz
-from qualitylib.analysis.indicator_table import comparison_view
+from qualitylib.analysis.indicator_table import comparison_view, latest_plans
 
 nb = notebook.start(lang=lang, processed_dir=processed_dir, figures_dir=figures_dir, figure_formats=figure_formats)
 tables = nb.load(cities)
@@ -75,7 +75,7 @@ display(documents[["doc_id", "city", "city_en", "province", "issuer", "issued", 
 # target; see notebook 03 for what the texts talk about).
 
 # %%
-fig = viz.coverage_matrix_figure(view, lang=lang, codebook=tables["codebook"], documents=documents)
+fig = viz.coverage_matrix_figure(view, lang=lang, codebook=tables["codebook"], documents=latest_plans(documents))
 nb.save(fig, "01_coverage_matrix")
 
 # %% [markdown]
@@ -88,7 +88,7 @@ nb.save(fig, "01_coverage_matrix")
 # quantified* goals, not more effort or ambition.
 
 # %%
-fig = viz.family_counts_figure(view, lang=lang, documents=documents)
+fig = viz.family_counts_figure(view, lang=lang, documents=latest_plans(documents))
 nb.save(fig, "01_family_counts")
 
 # %% [markdown]

@@ -38,7 +38,7 @@ from IPython.display import display
 
 from qualitylib import notebook, viz
 from qualitylib.analysis.comparability import ambition_scores, comparable_groups, match_national
-from qualitylib.analysis.indicator_table import comparison_view
+from qualitylib.analysis.indicator_table import comparison_view, latest_plans
 from qualitylib.tables import load_national
 
 nb = notebook.start(lang=lang, processed_dir=processed_dir, figures_dir=figures_dir, figure_formats=figure_formats)
@@ -98,7 +98,7 @@ nb.save(fig, "02_indicator_comparison")
 # %%
 scores = ambition_scores(table, method="rank")
 display(scores[["plan_type", "group", "city", "comparator", "value", "unit", "target_year", "n_cities", "score"]])
-fig = viz.ambition_heatmap_figure(table, lang=lang, method="rank", documents=documents)
+fig = viz.ambition_heatmap_figure(table, lang=lang, method="rank", documents=latest_plans(documents))
 nb.save(fig, "02_ambition_heatmap")
 
 # %% [markdown]

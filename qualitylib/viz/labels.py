@@ -479,6 +479,9 @@ def city_table(frame: pd.DataFrame) -> pd.DataFrame:
     if "city_en" not in cities.columns:
         cities["city_en"] = cities["city"]
     cities["city_en"] = cities["city_en"].fillna(cities["city"]).astype(str)
+    # 泰州 and 台州 are both Taizhou: a pinyin shared by several places names each with its Chinese name too
+    shared = cities["city_en"].duplicated(keep=False)
+    cities.loc[shared, "city_en"] = cities.loc[shared, "city_en"] + " (" + cities.loc[shared, "city"].astype(str) + ")"
     order = city_order(list(cities["city"]), dict(zip(cities["city"], cities["city_en"])))
     return cities.set_index("city").loc[order].reset_index()[["city", "city_en"]]
 

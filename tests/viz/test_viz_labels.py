@@ -161,3 +161,12 @@ def test_city_plan_info_and_header(tables):
     # without documents the target year of the table is used
     no_docs = L.city_plan_info(tables["indicator_table"], None)
     assert set(no_docs["year"]) == {2014, 2018, 2020}
+
+
+def test_places_sharing_a_pinyin_are_told_apart_in_english():
+    import pandas as pd
+
+    from qualitylib.viz.labels import city_table
+
+    names = city_table(pd.DataFrame({"city": ["泰州市", "台州市", "芜湖市"], "city_en": ["Taizhou", "Taizhou", "Wuhu"]}))
+    assert sorted(names["city_en"]) == ["Taizhou (台州市)", "Taizhou (泰州市)", "Wuhu"]

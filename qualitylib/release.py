@@ -269,14 +269,17 @@ def _accuracy_section(accuracy: Mapping[str, Any] | None) -> str:
     if not accuracy:
         return ("Extraction accuracy has **not been filled in for this release**. It is measured against the "
                 "hand annotation in `data/annotations/` (precision, recall and field agreement of the extracted "
-                "targets; see `qualitylib/evaluate.py`).\n")
+                "targets; see `qualitylib/analysis/evaluation.py`).\n")
 
     def fmt(v: Any) -> str:
         if isinstance(v, float):
             return f"{v:.3f}"
         return str(v)
 
-    lines = ["Measured against the hand annotation in `data/annotations/` (see `qualitylib/evaluate.py`):", "",
+    lines = ["Measured against the hand annotation in `data/annotations/` (see `qualitylib/analysis/evaluation.py`). "
+             "**These figures are in-sample**: the extraction rules were developed on the same annotated documents, "
+             "so they overstate the accuracy to expect on documents of other places, years and genres. `series` is "
+             "scored only where the annotation names a series; the other fields over every matched target.", "",
              "| measure | value |", "|---|---|"]
     for key, val in accuracy.items():
         if isinstance(val, Mapping):

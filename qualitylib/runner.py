@@ -433,6 +433,7 @@ def measure_accuracy(targets, gold_path: Path | None) -> dict | None:
         "recall": float(report.recall),
         "f1": float(report.f1),
         "field agreement": {k: float(v) for k, v in report.field_agreement.items()},
+        "rows scored per field": {k: int(v) for k, v in report.field_counts.items()},
     }
 
 

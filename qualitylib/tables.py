@@ -56,6 +56,8 @@ def load_processed(processed_dir: str | os.PathLike[str],
         raise FileNotFoundError(
             f"{folder} lacks {', '.join(t + '.csv' for t in missing)}; run `qualitylib run` (or `make run`) first")
     tables = {t: pd.read_csv(folder / f"{t}.csv") for t in PROCESSED_TABLES}
+    for name in ("documents", "sentences", "targets", "indicator_table"):
+        tables[name] = name_unknown_places(tables[name])
     # one filter on documents validates the names; the others follow by city
     docs = filter_cities(tables["documents"], cities)
     keep = set(docs["city"].astype(str))
@@ -63,6 +65,27 @@ def load_processed(processed_dir: str | os.PathLike[str],
         frame = tables[name]
         tables[name] = frame[frame["city"].astype(str).isin(keep)].reset_index(drop=True)
     return tables
+
+
+UNKNOWN_PLACE = ("地点不明", "unknown place")
+
+
+def name_unknown_places(frame: pd.DataFrame) -> pd.DataFrame:
+    """Input: a processed table with ``doc_id``, ``city``, ``city_en``. Output: the same rows, where a
+    plan whose place could not be inferred gets a display name of its own (``地点不明 <doc_id>`` /
+    ``unknown place <doc_id>``) so figures and profiles can show it; the CSVs keep the empty cell."""
+    if frame.empty or "city" not in frame.columns or "doc_id" not in frame.columns:
+        return frame
+    missing = frame["city"].isna() | (frame["city"].astype(str).str.strip() == "")
+    if not missing.any():
+        return frame
+    frame = frame.copy()
+    frame["city"] = frame["city"].astype(object)
+    frame.loc[missing, "city"] = UNKNOWN_PLACE[0] + " " + frame.loc[missing, "doc_id"].astype(str)
+    if "city_en" in frame.columns:
+        frame["city_en"] = frame["city_en"].astype(object)
+        frame.loc[missing, "city_en"] = UNKNOWN_PLACE[1] + " " + frame.loc[missing, "doc_id"].astype(str)
+    return frame
 
 
 def policy_sentences(sentences: pd.DataFrame) -> pd.DataFrame:

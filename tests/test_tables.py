@@ -51,3 +51,12 @@ def test_pick_plan_by_id_by_place_or_first():
         pick_plan(docs, plan="zzz")
     with pytest.raises(ValueError, match="unknown city"):
         pick_plan(docs, city="杭州市")
+
+
+def test_a_plan_without_a_place_gets_a_display_name_of_its_own():
+    from qualitylib.tables import name_unknown_places
+
+    frame = pd.DataFrame({"doc_id": ["a", "b"], "city": ["泰安市", None], "city_en": ["Tai'an", None]})
+    named = name_unknown_places(frame)
+    assert list(named["city"]) == ["泰安市", "地点不明 b"] and list(named["city_en"]) == ["Tai'an", "unknown place b"]
+    assert frame["city"].isna().sum() == 1, "the input frame is not changed"

@@ -51,7 +51,8 @@ def cmd_inspect(args) -> int:
         meta = document_metadata(doc, overrides)
         sentences = sentences_frame(doc.doc_id, doc.body)
         print(f"== {doc.doc_id}  ({doc.raw.path}, {doc.raw.encoding}, {doc.script})")
-        for key in ("city", "city_en", "province", "issuer", "issued", "horizon", "plan_type", "doc_number", "title"):
+        for key in ("city", "city_en", "province", "level", "adcode", "parent", "issuer", "issued", "horizon", "plan_type",
+                    "doc_number", "title"):
             print(f"  {key:<11} {getattr(meta, key) if getattr(meta, key) is not None else '?'}")
         print(f"  sections    {(sentences['role'] == 'heading').sum()}")
         print(f"  sentences   {(sentences['role'] == 'policy').sum()}  (+{(sentences['agencies'] != '').sum()} with an agency note)")

@@ -61,6 +61,8 @@ def process_documents(docs: list[CleanDocument], overrides: dict[str, dict]) -> 
         sentences.insert(2, "city_en", meta.city_en)
         targets = extract_targets(doc, {k: getattr(meta, k) for k in ("city", "province", "horizon", "plan_type")})
         targets.insert(2, "city_en", meta.city_en)
+        # identity of the place: the administrative code (pinyin repeats: 泰州 and 台州 are both Taizhou)
+        targets.insert(targets.columns.get_loc("province") + 1, "adcode", getattr(meta, "adcode", None))
         info.update(
             encoding=doc.raw.encoding,
             sha256=doc.raw.sha256,

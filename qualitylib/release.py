@@ -43,9 +43,18 @@ PACKAGE_NAME = "qualitylib-quality-strong-city-indicators"
 # --------------------------------------------------------------------------------------------
 _COMMON = {
     "doc_id": ("string", "Document id: the raw file name without extension (sequence number and content hash prefix)."),
-    "city": ("string", "City (prefecture-level) the document is for, in Chinese (simplified)."),
-    "city_en": ("string", "City name in pinyin."),
-    "province": ("string", "Province (or autonomous region) of the city, in Chinese."),
+    "city": ("string", "The issuing jurisdiction at any level (province, prefecture-level city, district, county or county-level city), in Chinese (simplified); empty when it could not be found."),
+    "city_en": ("string", "The jurisdiction's name in pinyin (a display name: 泰州 and 台州 are both Taizhou; identify places by adcode or Chinese name)."),
+    "province": ("string", "Province (or autonomous region, or municipality) the jurisdiction lies in, in Chinese; for a province's own plan, itself."),
+    "level": ("string", "Level of the jurisdiction: province, prefecture or county."),
+    "adcode": ("string", "Administrative division code of the jurisdiction (6 digits), from the gazetteer in qualitylib/data/."),
+    "parent": ("string", "Administrative division code of the jurisdiction's parent (a county's city or province; a city's province)."),
+    "issued": ("date", "Date the document was issued (YYYY-MM-DD)."),
+    "horizon": ("integer", "Year the plan's targets are for."),
+    "scope": ("string", "Whose target it is: jurisdiction (the whole issuing area), sector (a named subset) or per_unit (each county, enterprise or unit)."),
+    "subject": ("string", "The words that name the subset of a sector or per_unit target (e.g. 大中型, 县级); empty for the whole jurisdiction."),
+    "baseline": ("number", "Starting value of the same indicator where the text states one (由93%提高到95% -> 93), in the target's unit."),
+    "baseline_year": ("integer", "Year of that starting value where stated (比2015年提高 -> 2015)."),
     "line": ("integer", "1-based line number in the raw file where the item starts."),
     "code": ("string", "Canonical indicator code from the codebook (codebook.csv); 'other' = fits no code."),
     "family": ("string", "Indicator family: pass_rate, satisfaction, standards, brands or other."),
@@ -65,13 +74,11 @@ _COMMON = {
 TABLES: dict[str, dict[str, Any]] = {
     "documents": {
         "title": "Policy documents",
-        "description": "One row per policy document (one per city): metadata curated or inferred from the text, and processing statistics.",
+        "description": "One row per policy document (a plan of one jurisdiction; a place may have several): metadata curated or inferred from the text, and processing statistics.",
         "primary_key": ["doc_id"],
         "foreign_keys": [],
         "fields": {
             "issuer": ("string", "Issuing body (e.g. 市人民政府办公室), in Chinese."),
-            "issued": ("date", "Date the document was issued (YYYY-MM-DD)."),
-            "horizon": ("integer", "Year the plan's targets are for."),
             "script": ("string", "Script of the raw text: simplified or traditional (converted to simplified for analysis)."),
             "doc_number": ("string", "Official document number (文号), when the text gives one."),
             "title": ("string", "Document title in Chinese."),
@@ -115,11 +122,11 @@ TABLES: dict[str, dict[str, Any]] = {
     },
     "indicator_table": {
         "title": "Indicator table",
-        "description": "One headline target per city and indicator code (level over increment, then latest year, then first in the text); the common table the comparisons use. Rows coded 'other' are left out.",
-        "primary_key": ["city_en", "code"],
+        "description": "One row per plan (document), indicator code, series, scope, kind and unit -- nothing is pooled; within a row the headline is the latest target year, then the first in the text. The common table the comparisons use. Rows coded 'other' are left out.",
+        "primary_key": ["doc_id", "code", "series", "scope", "kind", "unit"],
         "foreign_keys": [("code", "codebook", "code"), ("doc_id", "documents", "doc_id")],
         "fields": {
-            "n_values": ("integer", "How many target values the city sets for this code (all in targets.csv)."),
+            "n_values": ("integer", "How many target values the plan states with exactly this row's key (all in targets.csv)."),
             "min_value": ("number", "Smallest of those values."),
             "max_value": ("number", "Largest of those values."),
             "quote": ("string", "Quote of the headline target."),

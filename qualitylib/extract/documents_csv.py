@@ -13,8 +13,16 @@ import re
 from dataclasses import fields, replace
 from pathlib import Path
 
-from .gazetteer import lookup_city
-from .metadata import DOC_NUMBER, PLAN_TYPES, SCRIPTS, DocumentMetadata, normalise_doc_number
+from .gazetteer import LEVELS, describe, find_jurisdictions, jurisdiction
+from .metadata import (
+    DOC_NUMBER,
+    JURISDICTION_FIELDS,
+    PLAN_TYPES,
+    SCRIPTS,
+    DocumentMetadata,
+    jurisdiction_fields,
+    normalise_doc_number,
+)
 
 
 class DocumentsCSVError(ValueError):
@@ -38,19 +46,71 @@ def _coerce(fld: str, value: str, where: str) -> object:
         raise ValueError(f"{where}: plan_type must be one of {PLAN_TYPES}, got {value!r}")
     if fld == "script" and value not in SCRIPTS:
         raise ValueError(f"{where}: script must be one of {SCRIPTS}, got {value!r}")
+    if fld == "level" and value not in LEVELS:
+        raise ValueError(f"{where}: level must be one of {LEVELS}, got {value!r}")
+    if fld in ("adcode", "parent") and jurisdiction(value) is None:
+        raise ValueError(f"{where}: {fld} {value!r} is not an adcode of the gazetteer (qualitylib/data/gazetteer.csv)")
     if fld == "doc_number":
         m = re.fullmatch(DOC_NUMBER, value)
         return normalise_doc_number(m) if m else value
     return value
 
 
+def curated_jurisdiction(row: dict, where: str) -> tuple[dict[str, object], str | None]:
+    """Input: a curated row ('' or None = no opinion) and a place for messages. Output: (the
+    jurisdiction fields the row settles, a warning or None).
+
+    A curated ``adcode`` wins and fills city, province, level and parent from the gazetteer; a
+    curated ``city`` without adcode must name one division (a curated province, parent or level may
+    single it out among namesakes), and fills the same fields. ``city_en`` as curated always wins (it is
+    only a display name). Raises ValueError naming ``where`` for an unknown adcode, a name that fits
+    several divisions, or curated fields that contradict the gazetteer. A city the gazetteer does not
+    know is kept as written, with adcode, level and parent as curated (else empty) and a warning."""
+    given = {f: str(row.get(f) or "").strip() for f in JURISDICTION_FIELDS}
+    if not given["adcode"] and not given["city"]:
+        return {}, None
+    for fld in ("adcode", "parent", "level"):
+        if given[fld]:
+            _coerce(fld, given[fld], where)
+    if given["adcode"]:
+        fields = jurisdiction_fields(given["adcode"])
+        row_j = jurisdiction(given["adcode"])
+        names = {row_j["name"], row_j["short"], *row_j["aliases"].split("|")} - {""}
+        if given["city"] and given["city"] not in names:
+            raise ValueError(f"{where}: city {given['city']!r} is not adcode {given['adcode']} "
+                             f"({describe(given['adcode'])})")
+    else:
+        rows = find_jurisdictions(given["city"])
+        for fld, key in (("level", "level"), ("parent", "parent")):
+            if given[fld] and len(rows) > 1:
+                rows = [r for r in rows if r[key] == given[fld]] or rows
+        if given["province"] and len(rows) > 1:
+            rows = [r for r in rows if jurisdiction_fields(r["adcode"])["province"] == given["province"]] or rows
+        if len(rows) > 1:
+            listed = ", ".join(describe(r["adcode"]) for r in rows)
+            raise ValueError(f"{where}: city {given['city']!r} matches {len(rows)} jurisdictions ({listed}); "
+                             f"add its adcode")
+        if not rows:
+            fields = {"city": given["city"], "city_en": given["city_en"] or None, "province": given["province"] or None,
+                      "level": given["level"] or None, "adcode": None, "parent": given["parent"] or None}
+            return fields, f"adcode: curated city {given['city']!r} is not in the gazetteer; adcode left empty"
+        fields = jurisdiction_fields(rows[0]["adcode"])
+    for fld in ("province", "level", "parent"):
+        if given[fld] and given[fld] != fields[fld]:
+            raise ValueError(f"{where}: {fld} {given[fld]!r} contradicts {describe(fields['adcode'])}, "
+                             f"whose {fld} is {fields[fld]!r}")
+    if given["city_en"]:
+        fields["city_en"] = given["city_en"]
+    return fields, None
+
+
 def apply_overrides(inferred: DocumentMetadata, row: dict) -> DocumentMetadata:
     """Input: inferred metadata and a curated row (documents.csv columns; '' or None = no opinion).
     Output: a new ``DocumentMetadata`` where each non-empty curated field wins; the input is unchanged.
 
-    Warnings about a field the row settles are dropped. When the row changes the city but leaves city_en
-    or province empty, those are taken from the gazetteer for the new city, so the three never disagree.
-    Raises ValueError if the row belongs to another doc_id or holds a malformed value."""
+    Warnings about a field the row settles are dropped. A curated adcode or city settles all the
+    jurisdiction fields together (``curated_jurisdiction``), so city, province, level, adcode and parent
+    never disagree. Raises ValueError if the row belongs to another doc_id or holds a malformed value."""
     row_id = (row.get("doc_id") or "").strip()
     if row_id and row_id != inferred.doc_id:
         raise ValueError(f"override row for {row_id!r} applied to document {inferred.doc_id!r}")
@@ -62,14 +122,12 @@ def apply_overrides(inferred: DocumentMetadata, row: dict) -> DocumentMetadata:
         if value is None or str(value).strip() == "":
             continue
         changes[f.name] = _coerce(f.name, str(value), f"override for {inferred.doc_id}")
-    if "city" in changes and changes["city"] != inferred.city:
-        geo = lookup_city(str(changes["city"]))
-        if geo:
-            changes["city"] = geo["city_zh"]
-            changes.setdefault("city_en", geo["city_en"])
-            changes.setdefault("province", geo["province_zh"])
+    geo, note = curated_jurisdiction(row, f"override for {inferred.doc_id}")
+    changes.update(geo)
     settled = {f"{inferred.doc_id}: {name}:" for name in changes}
     warnings = [w for w in inferred.warnings if not any(w.startswith(s) for s in settled)]
+    if note:
+        warnings.append(f"{inferred.doc_id}: {note}")
     return replace(inferred, warnings=warnings, **changes)
 
 
@@ -79,7 +137,9 @@ def load_documents_csv(path: str | Path) -> dict[str, dict]:
 
     Raises ``DocumentsCSVError`` naming the file (and line) when the doc_id column is missing, a row has
     more fields than the header, a doc_id is empty or repeated, or a value is malformed (bad date,
-    year, plan_type or script), so a curation slip is caught where it was made, not downstream."""
+    year, plan_type, script, level or adcode; a city that fits several jurisdictions without an adcode;
+    an adcode that contradicts the curated city, province, level or parent), so a curation slip is
+    caught where it was made, not downstream."""
     path = Path(path)
     text = path.read_text(encoding="utf-8-sig")
     reader = csv.DictReader(io.StringIO(text))
@@ -104,12 +164,13 @@ def load_documents_csv(path: str | Path) -> dict[str, dict]:
         if doc_id in out:
             raise DocumentsCSVError(
                 f"{path}: line {line}: duplicate doc_id {doc_id!r} (first on line {first_line[doc_id]})")
-        for fld in ("horizon", "issued", "plan_type", "script"):
-            if row.get(fld):
-                try:
+        try:
+            for fld in ("horizon", "issued", "plan_type", "script", "level", "adcode", "parent"):
+                if row.get(fld):
                     _coerce(fld, row[fld], f"{path}: line {line}")
-                except ValueError as exc:
-                    raise DocumentsCSVError(str(exc)) from None
+            curated_jurisdiction(row, f"{path}: line {line}")
+        except ValueError as exc:
+            raise DocumentsCSVError(str(exc)) from None
         out[doc_id] = row
         first_line[doc_id] = line
     return out

@@ -17,21 +17,18 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .gazetteer import (
-    city_name_regex,
-    find_cities,
-    name_index,
-    province_name_regex,
-)
+from .gazetteer import find_mentions, infer_jurisdiction, jurisdiction, province_of
 from .numerals import chinese_integer
 
 PLAN_TYPES = ("annual", "multi_year")
 SCRIPTS = ("traditional", "simplified")
 # Column order of documents.csv; also the order of ``DocumentMetadata.as_row``.
 DOCUMENT_COLUMNS = (
-    "doc_id", "city", "city_en", "province", "issuer", "issued", "horizon",
+    "doc_id", "city", "city_en", "province", "level", "adcode", "parent", "issuer", "issued", "horizon",
     "plan_type", "script", "doc_number", "title",
 )
+# The fields that describe the issuing jurisdiction; they are filled (or left empty) together.
+JURISDICTION_FIELDS = ("city", "city_en", "province", "level", "adcode", "parent")
 
 
 @dataclass
@@ -39,9 +36,13 @@ class DocumentMetadata:
     """Metadata of one policy document; None means unknown (and a matching entry in ``warnings``)."""
 
     doc_id: str
-    city: str | None = None        # full gazetteer name, e.g. 温州市, 延边朝鲜族自治州
-    city_en: str | None = None     # gazetteer pinyin, e.g. Tai'an
-    province: str | None = None    # e.g. 浙江省; for a municipality the municipality itself (北京市)
+    # The issuing jurisdiction at whatever level (gazetteer.csv); its identity is ``adcode``.
+    city: str | None = None        # its official name: 温州市, 洞头区 (a district's plan), 浙江省 (a province's)
+    city_en: str | None = None     # its pinyin display name, e.g. Tai'an; not unique (泰州, 台州: Taizhou)
+    province: str | None = None    # the province it lies in (a province's or municipality's plan: itself)
+    level: str | None = None       # 'province' | 'prefecture' | 'county'
+    adcode: str | None = None      # 6-digit administrative code, e.g. 330305
+    parent: str | None = None      # the parent's adcode ('' for a province)
     issuer: str | None = None      # issuing organisations, space separated
     issued: str | None = None      # ISO date YYYY-MM-DD
     horizon: int | None = None     # year the plan's targets are for
@@ -152,7 +153,7 @@ def _title_from_line(line: str) -> tuple[str, str | None] | None:
     # A short bracketed tail may follow the type: (2021—2023年), (试行), (修订稿).
     if not re.search(rf"(?:{_DOC_KEYWORDS})(?:\s*[(（][^()（）]{{1,16}}[)）])?$", s):
         return None
-    if "质量" not in s and not find_cities(s, "full") and not find_cities(s, "short"):
+    if "质量" not in s and not find_mentions(s, "full") and not find_mentions(s, "short"):
         return None
     return s, doc_number
 
@@ -217,39 +218,17 @@ def _find_doc_number(title_line: str | None, title_number: str | None, full_text
 # City, province, issuer
 # --------------------------------------------------------------------------------------------------
 
-def _city_in(text: str) -> dict[str, str] | None:
-    """Input: a short text such as a title or an issuer. Output: the gazetteer row of the first full
-    city name in it, else of the first short name, else None."""
-    for kind in ("full", "short"):
-        hits = find_cities(text, kind)
-        if hits:
-            return min(hits, key=lambda h: h[0])[1]
-    return None
-
-
-def _dominant_city(text: str) -> tuple[dict[str, str] | None, str]:
-    """Input: body text. Output: (row of the city the body is about, or None; a note for the warning).
-
-    The most frequently named city wins if it is named at least twice and more often than any other;
-    full names are counted first because short names are often ordinary words."""
-    for kind in ("full", "short"):
-        counts = Counter(row["city_zh"] for _, row in find_cities(text, kind))
-        if not counts:
-            continue
-        (best, n), *rest = counts.most_common(2) + [("", 0)]
-        if n >= 2 and n > rest[0][1]:
-            return name_index()[best], f"taken from the body, where {best} is named {n} times"
-        return None, f"the body names no city often enough ({dict(counts.most_common(3))})"
-    return None, "no gazetteer city named in title, issuer or body"
-
-
 def _split_orgs(s: str) -> str:
     """Input: an issuer string. Output: it with a space between organisations written together
     (中共银川市委银川市人民政府 -> 中共银川市委 银川市人民政府), so joint issuers read the same whatever
-    the page's spacing."""
-    names = city_name_regex("full").pattern
-    s = re.sub(rf"(?<=[委府室厅局会部院办])(?=中共|{names})", " ", s)
-    return _norm_space(s)
+    the page's spacing: before 中共 or a jurisdiction's name that follows an organisation's last character."""
+    starts = {m.start for m in find_mentions(s, "full")}
+    out = []
+    for i, ch in enumerate(s):
+        if i and s[i - 1] in "委府室厅局会部院办" and (i in starts or s.startswith("中共", i)):
+            out.append(" ")
+        out.append(ch)
+    return _norm_space("".join(out))
 
 
 def _issuer_from_title(title: str) -> str | None:
@@ -407,6 +386,17 @@ def _horizon_from_body(body_text: str, issued_year: int | None) -> tuple[int | N
     return None, "no target year (到YYYY年 / YYYY年,) found"
 
 
+def jurisdiction_fields(adcode: str) -> dict[str, str]:
+    """Input: a gazetteer adcode. Output: the ``JURISDICTION_FIELDS`` of a document issued there
+    (city = official name, city_en = pinyin, province = the province it lies in, level, adcode,
+    parent adcode). Raises KeyError for an adcode the gazetteer lacks."""
+    row = jurisdiction(adcode)
+    if row is None:
+        raise KeyError(adcode)
+    return {"city": row["name"], "city_en": row["pinyin"], "province": province_of(adcode)["name"],
+            "level": row["level"], "adcode": row["adcode"], "parent": row["parent"]}
+
+
 # --------------------------------------------------------------------------------------------------
 # Public API
 # --------------------------------------------------------------------------------------------------
@@ -418,8 +408,11 @@ def infer_metadata(doc_id: str, full_text: str, body_text: str) -> DocumentMetad
 
     Rules (general, never per file):
     title     first line that names a policy document (see ``_title_from_line``), preferring one the body repeats;
-    city      gazetteer city in the title (full name, then short name), else in the issuer / signature,
-              else the city the body names most often; province and city_en from the gazetteer;
+    city      the issuing jurisdiction at any level (gazetteer.infer_jurisdiction): the division the
+              title starts with, or one inside it that the issuer names (a district's plan under its
+              city's title), else the one the body names most often; several candidates (鼓楼区) are
+              narrowed by a parent named nearby, else left empty with a warning. city_en, province,
+              level, adcode and parent come from the gazetteer row;
     issuer    organisations before 关于 in the title, else the signature above the signing date;
     issued    signing date in the body, else 成文日期, else a damaged signing date, else the page's
               publication date, else a date on the 文号 line;
@@ -444,33 +437,26 @@ def infer_metadata(doc_id: str, full_text: str, body_text: str) -> DocumentMetad
     if not meta.issuer:
         _warn(meta, "issuer", "no organisation before 关于 in the title and no signature above a date")
 
-    row = None
-    for text in (meta.title, meta.issuer):
-        if text and not row:
-            row = _city_in(text)
-    province_in_title = province_name_regex().search(meta.title or "")
-    if row is None and province_in_title:
-        # A title naming only a province (浙江省质量强省...) is a provincial document: the cities its
-        # body lists are not its subject.
-        meta.province = province_in_title.group()
-        _warn(meta, "city", f"title names the province {meta.province} but no city (provincial document?)")
-    elif row is None:
-        row, note = _dominant_city(body)
-        if row is None:
-            _warn(meta, "city", note)
-        else:
-            meta.warnings.append(f"{doc_id}: city: no city in title or issuer; {note}")
-    if row is not None:
-        meta.city, meta.city_en, meta.province = row["city_zh"], row["city_en"], row["province_zh"]
-    elif meta.province is None:
-        _warn(meta, "city_en", "no city")
-        _warn(meta, "province", "no city")
-    else:
-        _warn(meta, "city_en", "no city")
-
     meta.doc_number = _find_doc_number(title_line, title_number, full_text, body_text)
     if not meta.doc_number:
         _warn(meta, "doc_number", "no 文号 on the title line, in a 文号 field or alone on a line")
+
+    # The issuing jurisdiction, at whatever level; the 文号's prefix (温政办) is text close to the title.
+    nearby = meta.doc_number.split("〔")[0] if meta.doc_number else ""
+    found_j = infer_jurisdiction(meta.title, meta.issuer, nearby, body)
+    if found_j.adcode:
+        for fld, value in jurisdiction_fields(found_j.adcode).items():
+            setattr(meta, fld, value)
+        if found_j.source == "body":
+            meta.warnings.append(f"{doc_id}: city: no jurisdiction in title or issuer; {found_j.note}")
+    else:
+        _warn(meta, "city", f"{found_j.note}; left empty")
+        provinces = {province_of(c)["name"] for c in found_j.candidates}
+        if len(provinces) == 1:
+            meta.province = provinces.pop()  # every candidate lies in it: not a guess
+        for fld in JURISDICTION_FIELDS[1:]:
+            if getattr(meta, fld) is None:
+                _warn(meta, fld, "no jurisdiction")
 
     published = _labelled_date(full_text, _PUBLISH_LABELS)
     meta.issued = sig_date or _labelled_date(full_text, _SIGNING_LABELS)

@@ -1,8 +1,7 @@
-"""Metadata: the gazetteer, inference on the seeds and on made-up documents, curated overrides, documents.csv."""
+"""Metadata: inference on the seeds and on made-up documents (the issuing jurisdiction at every level),
+curated overrides, documents.csv. The gazetteer itself: test_gazetteer.py."""
 from __future__ import annotations
 
-import csv
-import re
 from pathlib import Path
 
 import pytest
@@ -10,7 +9,7 @@ import pytest
 from qualitylib import paths
 from qualitylib.extract import metadata as md
 from qualitylib.extract.documents_csv import DocumentsCSVError, apply_overrides, load_documents_csv
-from qualitylib.extract.gazetteer import lookup_city
+from qualitylib.extract.gazetteer import lookup_jurisdiction
 from qualitylib.extract.metadata import (
     DocumentMetadata,
     infer_metadata,
@@ -18,14 +17,6 @@ from qualitylib.extract.metadata import (
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCUMENTS_CSV = ROOT / paths.DOCUMENTS_CSV
-GAZETTEER_CSV = ROOT / "qualitylib" / "data" / "gazetteer.csv"
-
-MAINLAND_PROVINCES = {
-    "北京市", "天津市", "上海市", "重庆市", "河北省", "山西省", "内蒙古自治区", "辽宁省", "吉林省", "黑龙江省",
-    "江苏省", "浙江省", "安徽省", "福建省", "江西省", "山东省", "河南省", "湖北省", "湖南省", "广东省",
-    "广西壮族自治区", "海南省", "四川省", "贵州省", "云南省", "西藏自治区", "陕西省", "甘肃省", "青海省",
-    "宁夏回族自治区", "新疆维吾尔自治区",
-}
 
 
 # ------------------------------------------------------------------------------------------------
@@ -47,79 +38,6 @@ def curated() -> dict[str, dict]:
 
 
 # ------------------------------------------------------------------------------------------------
-# Gazetteer
-# ------------------------------------------------------------------------------------------------
-
-def _gazetteer_rows() -> list[dict[str, str]]:
-    with GAZETTEER_CSV.open(encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
-
-
-def test_gazetteer_shape_and_provinces():
-    rows = _gazetteer_rows()
-    assert len(rows) >= 330
-    assert list(rows[0]) == ["city_zh", "city_short", "city_en", "province_zh", "province_en", "level"]
-    names = [r["city_zh"] for r in rows]
-    assert len(names) == len(set(names)), "city_zh must be unique"
-    shorts = [r["city_short"] for r in rows]
-    assert len(shorts) == len(set(shorts)), "city_short must be unique, lookup_city relies on it"
-    assert {r["province_zh"] for r in rows} == MAINLAND_PROVINCES
-    # One English name per province.
-    assert len({(r["province_zh"], r["province_en"]) for r in rows}) == 31
-    for r in rows:
-        assert all(r.values()), r
-        assert r["city_zh"].startswith(r["city_short"]), r
-        assert r["level"] in {"municipality", "prefecture_city", "prefecture", "autonomous_prefecture", "league"}
-        assert not re.search(r"[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]", r["city_en"]), f"tone mark in {r}"
-        assert r["city_en"][0].isupper(), r
-
-
-def test_gazetteer_level_counts_match_the_divisions_of_china():
-    from collections import Counter
-
-    counts = Counter(r["level"] for r in _gazetteer_rows())
-    assert counts == {"municipality": 4, "prefecture_city": 293, "prefecture": 7,
-                      "autonomous_prefecture": 30, "league": 3}
-    levels = {r["city_zh"]: r["level"] for r in _gazetteer_rows()}
-    assert levels["延边朝鲜族自治州"] == "autonomous_prefecture"
-    assert levels["阿拉善盟"] == "league"
-    assert levels["喀什地区"] == "prefecture"
-    assert levels["重庆市"] == "municipality"
-
-
-@pytest.mark.parametrize("city_zh, short, en, province, province_en", [
-    ("芜湖市", "芜湖", "Wuhu", "安徽省", "Anhui"),
-    ("泰安市", "泰安", "Tai'an", "山东省", "Shandong"),
-    ("银川市", "银川", "Yinchuan", "宁夏回族自治区", "Ningxia"),
-    ("温州市", "温州", "Wenzhou", "浙江省", "Zhejiang"),
-    ("宜昌市", "宜昌", "Yichang", "湖北省", "Hubei"),
-    ("北京市", "北京", "Beijing", "北京市", "Beijing"),
-])
-def test_seed_cities_and_municipalities_in_gazetteer(city_zh, short, en, province, province_en):
-    for name in (city_zh, short):
-        row = lookup_city(name)
-        assert row is not None, name
-        assert (row["city_zh"], row["city_short"], row["city_en"], row["province_zh"], row["province_en"]) == (
-            city_zh, short, en, province, province_en)
-
-
-def test_gazetteer_apostrophes():
-    en = {r["city_zh"]: r["city_en"] for r in _gazetteer_rows()}
-    assert en["西安市"] == "Xi'an" and en["吉安市"] == "Ji'an" and en["六安市"] == "Lu'an"
-    assert en["雅安市"] == "Ya'an" and en["淮安市"] == "Huai'an" and en["泰安市"] == "Tai'an"
-
-
-def test_lookup_city_unknown_and_returns_a_copy():
-    assert lookup_city("不存在市") is None
-    assert lookup_city("") is None
-    assert lookup_city("义乌市") is None  # a county-level city is not in the gazetteer
-    row = lookup_city("延边")
-    assert row["city_zh"] == "延边朝鲜族自治州" and row["province_zh"] == "吉林省"
-    row["city_en"] = "changed"
-    assert lookup_city("延边")["city_en"] == "Yanbian"
-
-
-# ------------------------------------------------------------------------------------------------
 # Seeds: inference agrees with the curated documents.csv
 # ------------------------------------------------------------------------------------------------
 
@@ -132,7 +50,8 @@ def test_inference_agrees_with_curated_seed(doc_id, seed_texts, curated):
     full, body = seed_texts[doc_id]
     meta = infer_metadata(doc_id, full, body)
     row = curated[doc_id]
-    for fld in ("city", "city_en", "province", "issued", "horizon", "title", "issuer", "plan_type", "doc_number"):
+    for fld in ("city", "city_en", "province", "level", "adcode", "parent", "issued", "horizon", "title", "issuer",
+                "plan_type", "doc_number"):
         got = "" if getattr(meta, fld) is None else str(getattr(meta, fld))
         assert got == row[fld], f"{doc_id}.{fld}: inferred {got!r}, curated {row[fld]!r}"
     assert meta.doc_id == doc_id
@@ -163,8 +82,10 @@ def test_curated_csv_consistent_with_gazetteer_and_raw_files(curated):
     assert set(curated) == stems
     for doc_id, row in curated.items():
         assert list(row) == list(md.DOCUMENT_COLUMNS)
-        geo = lookup_city(row["city"])
-        assert geo and geo["city_en"] == row["city_en"] and geo["province_zh"] == row["province"], doc_id
+        assert {f: row[f] for f in md.JURISDICTION_FIELDS} == md.jurisdiction_fields(row["adcode"]), doc_id
+        assert lookup_jurisdiction(row["city"])["adcode"] == row["adcode"], doc_id
+        # The five seeds are prefecture-level cities.
+        assert row["level"] == "prefecture" and row["parent"] == row["adcode"][:2] + "0000", doc_id
         assert row["plan_type"] in md.PLAN_TYPES and row["script"] in md.SCRIPTS
     assert curated["003_ddbf447394a1dcdd"]["script"] == "traditional"
     assert [r["script"] for d, r in curated.items() if d != "003_ddbf447394a1dcdd"] == ["simplified"] * 4
@@ -264,12 +185,13 @@ def test_no_city_warns_for_city_fields():
     assert (meta.issued, meta.horizon, meta.plan_type) == ("2018-03-01", 2020, "multi_year")
 
 
-def test_provincial_document_is_not_given_a_city_from_its_body():
+def test_provincial_document_is_the_province_not_a_city_of_its_body():
     full = ("浙江省人民政府关于印发浙江省质量强省建设纲要的通知\n"
             "支持杭州市、宁波市、温州市建设质量强市,杭州市率先。杭州市示范。\n到2025年,建成质量强省。\n")
     meta = infer_metadata("zj", full, full)
-    assert meta.city is None and meta.province == "浙江省"
-    assert any(w.startswith("zj: city:") and "provincial" in w for w in meta.warnings)
+    assert (meta.city, meta.city_en, meta.province) == ("浙江省", "Zhejiang", "浙江省")
+    assert (meta.level, meta.adcode, meta.parent) == ("province", "330000", "")
+    assert not any(w.startswith("zj: city") for w in meta.warnings)
 
 
 def test_city_from_body_when_title_names_none():
@@ -420,9 +342,10 @@ def test_province_sharing_a_city_short_name_is_not_that_city():
     # 吉林 is both a province and a city; 吉林省 in a title is the province.
     full = "吉林省人民政府关于开展质量提升行动的实施意见\n到2020年,完成。\n"
     meta = infer_metadata("jl", full, full)
-    assert meta.city is None and meta.province == "吉林省"
+    assert (meta.city, meta.level, meta.province) == ("吉林省", "province", "吉林省")
     full = "吉林市人民政府关于开展质量提升行动的实施意见\n到2020年,完成。\n"
-    assert infer_metadata("jlc", full, full).city == "吉林市"
+    meta = infer_metadata("jlc", full, full)
+    assert (meta.city, meta.level, meta.parent) == ("吉林市", "prefecture", "220000")
 
 
 def test_horizon_is_most_common_goal_year_not_the_largest():
@@ -430,3 +353,188 @@ def test_horizon_is_most_common_goal_year_not_the_largest():
             "展望到2035年,全面建成质量强市。\n二、主要任务\n到2035年,建成。到2035年,完成。\n")
     meta = infer_metadata("hz", full, full)
     assert (meta.horizon, meta.plan_type) == (2020, "multi_year")
+
+
+# ------------------------------------------------------------------------------------------------
+# The issuing jurisdiction at every level (made-up short plans)
+# ------------------------------------------------------------------------------------------------
+
+def _plan(issuer: str, subject: str = "", body: str = "") -> str:
+    """A made-up notice: '<issuer>关于印发<subject>质量强市行动方案的通知', a body line, a target, a signature."""
+    return (f"{issuer}关于印发{subject}质量提升行动方案的通知\n"
+            f"各有关单位:现将方案印发给你们,请结合实际抓好落实。{body}\n"
+            "一、工作目标\n到2025年,产品质量合格率达到95%以上。\n"
+            f"{issuer}\n2022年3月8日\n")
+
+
+def _meta(doc_id: str, text: str) -> DocumentMetadata:
+    return infer_metadata(doc_id, text, text)
+
+
+def _geo(meta: DocumentMetadata) -> tuple:
+    return meta.city, meta.city_en, meta.province, meta.level, meta.adcode, meta.parent
+
+
+@pytest.mark.parametrize("a, b", [("泰州市", "台州市"), ("苏州市", "宿州市"), ("福州市", "抚州市")])
+def test_cities_with_the_same_pinyin_keep_different_keys(a, b):
+    ma = _meta("a", _plan(f"{a}人民政府", a))
+    mb = _meta("b", _plan(f"{b}人民政府", b))
+    assert (ma.city, mb.city) == (a, b)
+    assert ma.city_en == mb.city_en  # one display name ...
+    assert ma.adcode != mb.adcode and ma.province != mb.province  # ... two jurisdictions
+    assert ma.adcode == lookup_jurisdiction(a)["adcode"] and mb.adcode == lookup_jurisdiction(b)["adcode"]
+    assert ma.level == mb.level == "prefecture"
+    assert not any(": city" in w or ": adcode" in w for w in ma.warnings + mb.warnings)
+
+
+def test_district_plan_is_the_district_not_its_city():
+    meta = _meta("dt", _plan("洞头区人民政府办公室", "洞头区", "全区各部门要把质量工作摆上重要位置。"))
+    wenzhou = lookup_jurisdiction("温州市")["adcode"]
+    assert _geo(meta) == ("洞头区", "Dongtou", "浙江省", "county", "330305", wenzhou)
+    assert not any(": city" in w or ": adcode" in w for w in meta.warnings)
+
+
+def test_district_plan_titled_after_its_city_goes_to_the_district_that_signs_it():
+    text = ("关于贯彻落实温州市质量强市建设部署的实施意见\n为落实温州市的要求,结合本区实际,提出如下意见。\n"
+            "到2025年,全区质量水平提升。\n温州市洞头区人民政府\n2022年3月8日\n")
+    meta = _meta("dt2", text)
+    assert meta.issuer == "温州市洞头区人民政府"
+    assert (meta.city, meta.level, meta.parent) == ("洞头区", "county", "330300")
+
+
+def test_city_plan_naming_a_district_stays_the_city():
+    meta = _meta("wz", _plan("温州市人民政府", "温州市", "支持洞头区建设海岛质量示范区。"))
+    assert (meta.city, meta.level, meta.adcode) == ("温州市", "prefecture", "330300")
+
+
+def test_provincial_plan_is_level_province():
+    meta = _meta("zj2", _plan("浙江省人民政府", "浙江省", "各市要参照执行,温州市、台州市先行。"))
+    assert _geo(meta) == ("浙江省", "Zhejiang", "浙江省", "province", "330000", "")
+
+
+def test_county_level_city_plan_is_county_level_with_its_prefecture_as_parent():
+    meta = _meta("yw", _plan("义乌市人民政府", "义乌市"))
+    jinhua = lookup_jurisdiction("金华市")["adcode"]
+    assert (meta.city, meta.city_en, meta.province, meta.level, meta.parent) == (
+        "义乌市", "Yiwu", "浙江省", "county", jinhua)
+    assert meta.adcode == lookup_jurisdiction("义乌市")["adcode"]
+
+
+def test_municipal_district_has_the_municipality_as_parent():
+    meta = _meta("cy", _plan("北京市朝阳区人民政府", "朝阳区"))
+    assert _geo(meta) == ("朝阳区", "Chaoyang", "北京市", "county", "110105", "110000")
+
+
+def test_ambiguous_county_name_without_a_parent_nearby_is_left_empty_with_a_warning():
+    meta = _meta("gl", _plan("鼓楼区人民政府", "鼓楼区", "全区上下要形成合力。"))
+    assert _geo(meta) == (None,) * 6
+    (why,) = [w for w in meta.warnings if w.startswith("gl: city:")]
+    assert "ambiguous" in why and "350102" in why and "320106" in why
+    for fld in ("city_en", "province", "level", "adcode", "parent"):
+        assert any(w.startswith(f"gl: {fld}:") for w in meta.warnings), fld
+
+
+def test_ambiguous_county_name_within_one_province_keeps_the_province():
+    # Nanjing and Xuzhou both have a 鼓楼区; naming 江苏 does not say which, but it is in 江苏省.
+    meta = _meta("gl2", _plan("鼓楼区人民政府", "鼓楼区", "为建设江苏质量强省作出贡献。"))
+    assert meta.adcode is None and meta.city is None
+    assert meta.province == "江苏省"
+    (why,) = [w for w in meta.warnings if w.startswith("gl2: city:")]
+    assert "320106" in why and "320302" in why and "350102" not in why
+
+
+def test_ambiguous_county_name_resolved_by_a_parent_named_nearby():
+    # The parent named in the body ...
+    meta = _meta("gl3", _plan("鼓楼区人民政府", "鼓楼区", "为建设福州质量强市作出鼓楼贡献。"))
+    assert _geo(meta) == ("鼓楼区", "Gulou", "福建省", "county", "350102", "350100")
+    # ... or by the parent written before it in the issuer.
+    meta = _meta("gl4", _plan("开封市鼓楼区人民政府", "鼓楼区"))
+    assert (meta.adcode, meta.parent) == ("410204", lookup_jurisdiction("开封市")["adcode"])
+
+
+def test_ambiguous_short_name_needs_a_parent():
+    text = "朝阳质量强市建设实施方案\n一、目标\n到2025年,质量水平明显提升。\n"
+    meta = _meta("cy2", text)
+    assert meta.adcode is None and any(w.startswith("cy2: city:") and "ambiguous" in w for w in meta.warnings)
+    meta = _meta("cy3", text.replace("到2025年,", "到2025年,辽宁省"))
+    assert (meta.city, meta.level, meta.adcode) == ("朝阳市", "prefecture", "211300")
+
+
+def test_common_word_county_names_in_a_body_are_not_jurisdictions():
+    text = ("关于开展质量提升行动的实施意见\n推进主城区和老城区改造,县域经济和区域协同发展,"
+            "城乡和县城一体推进。\n到2020年,质量水平提升。\n")
+    meta = _meta("cw", text)
+    assert meta.adcode is None and meta.city is None
+
+
+# ------------------------------------------------------------------------------------------------
+# Curated jurisdiction: adcode wins; names must be unambiguous; errors name the file and line
+# ------------------------------------------------------------------------------------------------
+
+def test_apply_overrides_adcode_fills_the_jurisdiction_from_the_gazetteer():
+    out = apply_overrides(_inferred(), {"adcode": "330305"})
+    assert _geo(out) == ("洞头区", "Dongtou", "浙江省", "county", "330305", "330300")
+    out = apply_overrides(_inferred(), {"adcode": "331000", "city": "台州", "city_en": "Taizhou (Zhejiang)"})
+    assert (out.city, out.city_en, out.level) == ("台州市", "Taizhou (Zhejiang)", "prefecture")
+    # A namesake is singled out by a curated province.
+    out = apply_overrides(_inferred(), {"city": "鼓楼区", "province": "福建省"})
+    assert out.adcode == "350102"
+
+
+def test_apply_overrides_unknown_city_keeps_the_name_and_warns():
+    out = apply_overrides(_inferred(), {"city": "嘉兴经济技术开发区"})
+    assert (out.city, out.adcode, out.level, out.parent) == ("嘉兴经济技术开发区", None, None, None)
+    assert any(w.startswith("jx: adcode:") and "not in the gazetteer" in w for w in out.warnings)
+
+
+@pytest.mark.parametrize("row, message", [
+    ({"adcode": "3303"}, "adcode '3303' is not an adcode"),
+    ({"city": "鼓楼区"}, "matches 4 jurisdictions"),
+    ({"city": "温州市", "adcode": "331000"}, "city '温州市' is not adcode 331000"),
+    ({"adcode": "330305", "level": "prefecture"}, "level 'prefecture' contradicts"),
+    ({"level": "city"}, "level must be one of"),
+])
+def test_apply_overrides_rejects_bad_jurisdictions(row, message):
+    with pytest.raises(ValueError, match=message):
+        apply_overrides(_inferred(), row)
+
+
+@pytest.mark.parametrize("line, message", [
+    ("b,,,,,999999,", "line 3: adcode '999999' is not an adcode of the gazetteer"),
+    ("b,鼓楼区,,,,,", "line 3: city '鼓楼区' matches 4 jurisdictions"),
+    ("b,朝阳,,,,,", "line 3: city '朝阳' matches 3 jurisdictions"),
+    ("b,温州市,,,,331000,", "line 3: city '温州市' is not adcode 331000"),
+    ("b,洞头区,,,,,330700", "line 3: parent '330700' contradicts"),
+])
+def test_load_documents_csv_bad_jurisdiction_names_file_and_line(tmp_path, line, message):
+    path = _write(tmp_path, "doc_id,city,city_en,province,level,adcode,parent\n"
+                            "a,洞头区,Dongtou,浙江省,county,330305,330300\n" + line + "\n")
+    with pytest.raises(DocumentsCSVError) as exc:
+        load_documents_csv(path)
+    assert str(path) in str(exc.value) and message in str(exc.value)
+
+
+def test_load_documents_csv_accepts_an_adcode_alone(tmp_path):
+    path = _write(tmp_path, "doc_id,adcode\na,330782\n")
+    row = load_documents_csv(path)["a"]
+    out = apply_overrides(DocumentMetadata(doc_id="a"), row)
+    assert (out.city, out.level, out.parent, out.province) == ("义乌市", "county", "330700", "浙江省")
+
+
+def test_two_parents_named_alike_is_still_ambiguous():
+    meta = _meta("gl5", _plan("鼓楼区人民政府", "鼓楼区", "学习福州和南京两地的经验。"))
+    assert meta.adcode is None
+    (why,) = [w for w in meta.warnings if w.startswith("gl5: city:")]
+    assert "350102" in why and "320106" in why and "410204" not in why
+
+
+def test_a_plan_implementing_a_provincial_one_is_not_the_province():
+    text = ("关于贯彻落实《浙江省质量强省建设纲要》的实施意见\n为贯彻落实省里部署,丽水市提出如下意见。"
+            "丽水市各部门要抓好落实。\n到2025年,质量水平提升。\n")
+    meta = _meta("ls", text)
+    assert (meta.city, meta.level) == ("丽水市", "prefecture")
+    assert any(w.startswith("ls: city:") and "body" in w for w in meta.warnings)
+    # Signed by the city, it is the city's without a warning.
+    meta = _meta("ls2", text + "丽水市人民政府\n2022年3月8日\n")
+    assert (meta.city, meta.issuer) == ("丽水市", "丽水市人民政府")
+    assert not any(w.startswith("ls2: city:") for w in meta.warnings)

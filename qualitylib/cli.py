@@ -102,8 +102,13 @@ def cmd_evaluate(args) -> int:
 
 def cmd_run(args) -> int:
     from . import runner
+    from .run_params import ParameterError
 
-    config = runner.load_config(args.params, notebooks=args.only or None)
+    try:
+        config = runner.load_config(args.params, notebooks=args.only or None)
+    except ParameterError as exc:  # a usage error: nothing has been written
+        _err(str(exc))
+        return EXIT_USAGE
     return runner.run(config)
 
 

@@ -96,3 +96,20 @@ def declared_parameters(nb: Any) -> set[str]:
                 names |= {t.id for t in targets if isinstance(t, ast.Name)}
             return names
     raise ValueError("notebook has no cell tagged 'parameters'")
+
+
+def parameter_defaults(nb: Any) -> dict[str, Any]:
+    """Input: a notebook. Output: name -> default value of every literal assignment in its
+    ``parameters`` cell (values that are not literals are left out). Used to check a parameter file's
+    values against the types the notebooks expect."""
+    for cell in nb.cells:
+        if cell.cell_type == "code" and "parameters" in cell.metadata.get("tags", []):
+            defaults: dict[str, Any] = {}
+            for node in ast.parse(cell.source).body:
+                if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                    try:
+                        defaults[node.targets[0].id] = ast.literal_eval(node.value)
+                    except ValueError:
+                        continue
+            return defaults
+    raise ValueError("notebook has no cell tagged 'parameters'")

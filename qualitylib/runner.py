@@ -44,6 +44,7 @@ from . import __version__, paths
 from .atomic import write_text_atomic
 from .notebook_sources import declared_parameters, notebook_from_source
 from .paths import find_root, resolve
+from .run_params import RUNNER_KEYS, ParameterError, check_parameters
 from .tables import filter_cities, plan_slugs
 
 __all__ = [
@@ -65,9 +66,6 @@ CITY_NOTEBOOK = "04_city_profile"
 LOCK_NAME = ".qualitylib.lock"
 KERNEL = "python3"
 LANGS = ("zh", "en")
-#: YAML keys that configure the runner itself; every other key is a notebook parameter.
-RUNNER_KEYS = ("raw_dir", "documents_csv", "processed_dir", "figures_dir", "reports_dir", "notebooks_dir", "langs", "notebooks",
-               "quick", "accuracy", "gold", "citation_path", "lock_path", "export_html", "kernel_name")
 #: Path-valued notebook parameters, resolved against the project root before they are passed on.
 PATH_PARAMS = ("raw_dir", "processed_dir", "figures_dir", "national_targets")
 QUICK_N_BOOT = 20
@@ -166,7 +164,7 @@ def normalise_notebooks(names: Sequence[str] | None) -> list[str]:
         stem = Path(str(name)).name.removesuffix(".ipynb")
         hits = [nb for nb in NOTEBOOKS if nb == stem or nb.split("_")[0] == stem or nb.startswith(stem + "_")]
         if len(hits) != 1:
-            raise ValueError(f"unknown notebook {name!r}; choose from {list(NOTEBOOKS)} (or their numbers)")
+            raise ParameterError(f"unknown notebook {name!r}; choose from {list(NOTEBOOKS)} (or their numbers)")
         chosen.add(hits[0])
     return [nb for nb in NOTEBOOKS if nb in chosen]
 
@@ -188,12 +186,14 @@ def load_config(params_file: str | os.PathLike[str] | None = None, *, notebooks:
     if not params_file.is_file():
         raise FileNotFoundError(f"parameter file {params_file} does not exist")
     root = find_root(params_file.parent)
-    data = yaml.safe_load(params_file.read_text(encoding="utf-8")) or {}
+    try:
+        data = yaml.safe_load(params_file.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise ParameterError(f"{params_file}: not valid YAML: {exc}") from None
     if not isinstance(data, dict):
-        raise ValueError(f"{params_file}: expected a mapping of parameter names to values")
+        raise ParameterError(f"{params_file}: expected a mapping of parameter names to values")
+    check_parameters(data, params_file, resolve(data.get("notebooks_dir") or paths.NOTEBOOKS_DIR, root))
     lang = data.get("lang", "zh")
-    if lang not in LANGS:
-        raise ValueError(f"{params_file}: lang must be one of {list(LANGS)}, got {lang!r}")
     langs = data.get("langs") or [lang]
     if lang in langs:  # the notebook's own language first: it gets the plain report name
         langs = [lang] + [x for x in langs if x != lang]

@@ -1,4 +1,4 @@
-"""Command line: ``qualitylib clean | inspect | extract | evaluate | notebooks | run``.
+"""Command line: ``qualitylib clean | inspect | extract | evaluate | themes | notebooks | run``.
 
 Messages and progress go to stderr, data to stdout or the named file, so the commands compose in
 shell pipelines and cron jobs. Exit codes: 0 success, 1 a processing failure (a bad document, an
@@ -100,12 +100,67 @@ def cmd_evaluate(args) -> int:
     return 0
 
 
+def cmd_themes(args) -> int:
+    import pandas as pd
+
+    from .analysis.theme_evaluation import averages, label_matrix, load_theme_gold, score_labels
+    from .analysis.themes import label_sentences, load_themes
+    from .atomic import write_csv_atomic
+
+    path = Path(args.sentences) if args.sentences != "-" else Path("<stdin>")
+    if args.sentences != "-" and not path.is_file():
+        _err(f"{path}: no such file")
+        return EXIT_USAGE
+    if args.output != "-" and not Path(args.output).resolve().parent.is_dir():
+        _err(f"{args.output}: its folder does not exist")
+        return EXIT_USAGE
+    try:
+        frame = pd.read_csv(sys.stdin if args.sentences == "-" else path, dtype=str, keep_default_na=False)
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        _err(f"{path}: not a readable UTF-8 CSV ({type(exc).__name__}: {str(exc).strip()})")
+        return EXIT_FAILURE
+    if "text" not in frame.columns:
+        _err(f"{path}: no 'text' column (columns: {', '.join(frame.columns) or 'none'}); "
+             "put the sentences to code in a column named text")
+        return EXIT_USAGE
+    coded = label_sentences(frame)
+    out = frame.copy()
+    if "themes" in out.columns:  # keep the input's own themes (e.g. a hand coding) under another name
+        kept = next(f"themes_input{i or ''}" for i in range(len(out.columns) + 1)
+                    if f"themes_input{i or ''}" not in out.columns)
+        out = out.rename(columns={"themes": kept})
+        _err(f"{path} already has a 'themes' column: kept as '{kept}'")
+    out["themes"] = coded["themes"]
+    if args.evidence:
+        out["theme_evidence"] = coded["theme_evidence"]
+    if args.output == "-":
+        out.to_csv(sys.stdout, index=False, lineterminator="\n")
+    else:
+        write_csv_atomic(out, args.output)
+        _err(f"{len(out)} sentence(s), {int((coded['themes'] != '').sum())} with a theme -> {args.output}")
+    if args.score:
+        if "themes" not in frame.columns:
+            _err(f"--score needs the hand coding in a 'themes' column of {path}")
+            return EXIT_USAGE
+        theme_ids = load_themes()["theme"].tolist()
+        gold = frame if args.sentences == "-" else load_theme_gold(path)  # checks the codes, naming the file
+        scores = score_labels(label_matrix(gold["themes"], theme_ids), label_matrix(out["themes"], theme_ids),
+                              theme_ids)
+        avg = averages(scores)
+        print(scores.to_string(index=False, float_format=lambda v: f"{v:.3f}"), file=sys.stderr)
+        print(f"macro F1 {avg['macro_f1']:.3f}  micro F1 {avg['micro_f1']:.3f}  "
+              f"(macro P {avg['macro_precision']:.3f}, macro R {avg['macro_recall']:.3f})", file=sys.stderr)
+    return 0
+
+
 def cmd_run(args) -> int:
     from . import runner
     from .run_params import ParameterError
 
     try:
         config = runner.load_config(args.params, notebooks=args.only or None)
+        config.strict = not args.lenient
+        config.quiet = args.quiet
     except ParameterError as exc:  # a usage error: nothing has been written
         _err(str(exc))
         return EXIT_USAGE
@@ -166,6 +221,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fail-under", type=float, help="exit 1 when precision or recall is below this")
     p.set_defaults(func=cmd_evaluate)
 
+    p = sub.add_parser("themes", help="code the policy themes of every sentence of a CSV (column text)")
+    p.add_argument("sentences", metavar="SENTENCES.csv",
+                   help="UTF-8 CSV ('-' for stdin) with a 'text' column (and optionally 'section_path'); "
+                   "other columns are copied")
+    p.add_argument("-o", "--output", required=True, help="output CSV ('-' for stdout): every input column plus "
+                   "'themes' ('|'-joined theme codes, empty for none)")
+    p.add_argument("--evidence", action="store_true", help="add 'theme_evidence': the words each theme rests on")
+    p.add_argument("--score", action="store_true", help="print per-theme precision/recall/F1 against the input's "
+                   "own 'themes' column (a hand coding) to stderr")
+    p.set_defaults(func=cmd_themes)
+
     p = sub.add_parser("notebooks", help="write each notebook's .ipynb pair from its percent-script source")
     p.add_argument("folder", nargs="?", help="notebooks folder (default: the project's notebooks/)")
     p.add_argument("--check", action="store_true", help="write nothing; exit 1 when a pair differs from its source")
@@ -174,6 +240,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("run", help="the whole job: pipeline, notebooks, figures, release files")
     p.add_argument("--params", default=str(DEFAULT_PARAMS), help="YAML parameters file")
     p.add_argument("--only", nargs="+", metavar="NOTEBOOK", help="run only these notebooks (names without .ipynb)")
+    p.add_argument("--lenient", action="store_true",
+                   help="exit 0 when documents were skipped or duplicated (they are still listed); default: exit 1")
+    p.add_argument("-q", "--quiet", action="store_true", help="count warnings in the closing summary without listing them")
     p.set_defaults(func=cmd_run)
     return parser
 

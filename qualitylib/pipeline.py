@@ -2,6 +2,7 @@
 table, written to ``data/processed/``. Notebooks and figures are run on top of it by ``runner``."""
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +37,9 @@ class PipelineResult:
     indicator_table: pd.DataFrame
     failures: list[Failure] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: What makes a strict run exit non-zero although outputs were written: skipped files, duplicate
+    #: documents (counted once), curated metadata rows that match no file. Each names its file.
+    problems: list[str] = field(default_factory=list)
 
 
 def document_metadata(doc: CleanDocument, overrides: dict[str, dict]) -> DocumentMetadata:
@@ -88,9 +92,34 @@ def run_pipeline(raw_paths: list[str | Path], documents_csv: str | Path | None =
     listed in ``failures`` and skipped; the rest is processed."""
     overrides = load_documents_csv(documents_csv) if documents_csv else {}
     corpus = clean_corpus(raw_paths, progress=progress)
-    documents, sentences, targets, warnings = process_documents(corpus.documents, overrides)
+    kept, duplicates = drop_duplicates(corpus.documents)
+    documents, sentences, targets, warnings = process_documents(kept, overrides)
     table = build_indicator_table(targets, documents)
-    return PipelineResult(documents, sentences, targets, table, corpus.failures, warnings)
+    failures = list(corpus.failures) + duplicates
+    problems = [f"skipped {f.path}: {f.problem}" for f in failures]
+    unknown = sorted(set(overrides) - {d.doc_id for d in corpus.documents})
+    problems += [f"{documents_csv}: doc_id {d!r} matches no raw file" for d in unknown]
+    return PipelineResult(documents, sentences, targets, table, failures, warnings, problems)
+
+
+def drop_duplicates(docs: list[CleanDocument]) -> tuple[list[CleanDocument], list[Failure]]:
+    """Input: cleaned documents. Output: the documents with each duplicate counted once (the first by
+    doc_id kept), and a ``Failure`` for every dropped copy naming the file it duplicates. A duplicate has
+    the same raw bytes (SHA-256) or the same cleaned body once whitespace is ignored (the same page
+    saved twice in two encodings)."""
+    kept: list[CleanDocument] = []
+    seen: dict[tuple[str, str], CleanDocument] = {}
+    dropped: list[Failure] = []
+    for doc in sorted(docs, key=lambda d: d.doc_id):
+        body_key = hashlib.sha256("".join(doc.body.split()).encode("utf-8")).hexdigest()
+        first = seen.get(("sha256", doc.raw.sha256)) or seen.get(("body", body_key))
+        if first is not None:
+            same = "same SHA-256" if first.raw.sha256 == doc.raw.sha256 else "same text after cleaning"
+            dropped.append(Failure(str(doc.raw.path), f"duplicate of {first.raw.path} ({same}); counted once"))
+            continue
+        seen[("sha256", doc.raw.sha256)] = seen[("body", body_key)] = doc
+        kept.append(doc)
+    return kept, dropped
 
 
 def codebook_export() -> pd.DataFrame:

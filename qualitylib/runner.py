@@ -32,6 +32,7 @@ import fcntl
 import os
 import re
 import sys
+import tempfile
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -103,6 +104,11 @@ class RunConfig:
     gold: Path | None = None
     export_html: bool = True
     kernel_name: str = KERNEL
+    #: strict (the default): a skipped or duplicate document or an unmatched curated row makes the run
+    #: exit 1 although every output was written, so a scheduled run cannot hide it
+    strict: bool = True
+    #: leave the list of warnings out of the closing summary (their count stays)
+    quiet: bool = False
 
     def __post_init__(self) -> None:
         for name in ("raw_dir", "processed_dir", "figures_dir", "reports_dir", "root"):
@@ -336,7 +342,26 @@ def _failure_message(exc: BaseException, run: NotebookRun) -> str:
     return f"notebook {run.label} failed: {type(exc).__name__}: {exc}"
 
 
-def _execute(config: RunConfig, run: NotebookRun) -> None:
+def _local_kernel_manager(socket_dir: str):
+    """A kernel manager whose kernels talk over Unix sockets in ``socket_dir`` instead of TCP on
+    localhost: nothing listens on a network port, and every kernel no longer prints the warning "Kernel
+    is running over TCP without encryption" (16 of them drowned the progress lines)."""
+    from jupyter_client.manager import AsyncKernelManager
+    from traitlets import default
+
+    class LocalKernelManager(AsyncKernelManager):
+        @default("transport")
+        def _default_transport(self):
+            return "ipc"
+
+        @default("ip")
+        def _default_ip(self):
+            return os.path.join(socket_dir, "kernel")
+
+    return LocalKernelManager
+
+
+def _execute(config: RunConfig, run: NotebookRun, kernel_manager=None) -> None:
     """Run one notebook with papermill into a temporary file, then write the cleaned executed copy
     (kept also when a cell fails, with the error in it) and its HTML export atomically."""
     import nbformat
@@ -351,6 +376,7 @@ def _execute(config: RunConfig, run: NotebookRun) -> None:
             source_nb, str(tmp), parameters=run.params, kernel_name=config.kernel_name,
             cwd=str(config.notebooks_dir), progress_bar=False, log_output=False,
             request_save_on_cell_execute=False,
+            **({"kernel_manager_class": kernel_manager} if kernel_manager is not None else {}),
         )
     except Exception as exc:  # noqa: BLE001 - report any failure, keep going with the others
         run.error = _failure_message(exc, run)
@@ -456,8 +482,8 @@ def _run_locked(config: RunConfig, log) -> int:
     log(f"pipeline: {len(result.documents)} documents, {len(result.targets)} targets, "
         f"{len(result.indicator_table)} indicator rows, {len(result.failures)} failed files, "
         f"{len(result.warnings)} warnings -> {config.processed_dir}")
-    for f in result.failures:
-        log(f"  failed file {f.path}: {f.problem}")
+    for problem in result.problems:
+        log(f"  {problem}")
     if result.documents.empty:
         log("ERROR: no document could be processed; notebooks not run")
         return EXIT_FAILED
@@ -476,19 +502,47 @@ def _run_locked(config: RunConfig, log) -> int:
         log(f"ERROR: {exc}")
         return EXIT_FAILED
     failures = []
-    for i, r in enumerate(runs, start=1):
-        log(f"notebook {i}/{len(runs)}: {r.label} ...")
-        _execute(config, r)
-        if r.error:
-            failures.append(r)
-            log(f"FAILED after {r.seconds:.1f}s: {r.error}")
-            log(f"  executed copy with the error: {r.output}")
-        else:
-            log(f"  done in {r.seconds:.1f}s -> {r.output.name}{' + .html' if config.export_html else ''}")
+    with tempfile.TemporaryDirectory(prefix="qualitylib-kernels-") as sockets:
+        kernel_manager = _local_kernel_manager(sockets)
+        for i, r in enumerate(runs, start=1):
+            log(f"notebook {i}/{len(runs)}: {r.label} ...")
+            _execute(config, r, kernel_manager)
+            if r.error:
+                failures.append(r)
+                log(f"FAILED after {r.seconds:.1f}s: {r.error}")
+                log(f"  executed copy with the error: {r.output}")
+            else:
+                log(f"  done in {r.seconds:.1f}s -> {r.output.name}{' + .html' if config.export_html else ''}")
     if failures:
         log(f"{len(failures)} of {len(runs)} notebook runs failed:")
         for r in failures:
             print(f"  {r.error}", file=sys.stderr, flush=True)
+    else:
+        log(f"all {len(runs)} notebook runs succeeded; figures in {config.figures_dir}, reports in {config.reports_dir}")
+    return _summary(config, result, failures, log)
+
+
+def _summary(config: RunConfig, result, failures: list, log) -> int:
+    """The closing summary on stderr: every problem and warning of the run, and the exit status with its
+    reason. Output: the exit status (1 for a failed notebook; 1 for a skipped or duplicate document or
+    an unmatched curated row unless the run is lenient)."""
+    if result.warnings:
+        log(f"{len(result.warnings)} warning(s)" + (" (listing hidden by --quiet)" if config.quiet else ":"))
+        if not config.quiet:
+            for w in result.warnings:
+                print(f"  {w}", file=sys.stderr, flush=True)
+    if result.problems:
+        log(f"{len(result.problems)} problem(s) with the input:")
+        for problem in result.problems:
+            print(f"  {problem}", file=sys.stderr, flush=True)
+    reasons = []
+    if failures:
+        reasons.append(f"{len(failures)} notebook run(s) failed")
+    if result.problems and config.strict:
+        reasons.append(f"{len(result.problems)} input problem(s) (--lenient exits 0 for these)")
+    if reasons:
+        log(f"exit status {EXIT_FAILED}: " + "; ".join(reasons))
         return EXIT_FAILED
-    log(f"all {len(runs)} notebook runs succeeded; figures in {config.figures_dir}, reports in {config.reports_dir}")
+    if result.problems:
+        log(f"exit status {EXIT_OK} although {len(result.problems)} input problem(s) were found (--lenient)")
     return EXIT_OK

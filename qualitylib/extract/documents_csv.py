@@ -155,6 +155,11 @@ def load_documents_csv(path: str | Path) -> dict[str, dict]:
         line = reader.line_num
         if None in raw:
             raise DocumentsCSVError(f"{path}: line {line}: more fields than the header has columns")
+        if any(v is None for v in raw.values()) and any(v for v in raw.values()):
+            # a missing comma shifts every later value one column left (a date would land in issuer)
+            raise DocumentsCSVError(f"{path}: line {line}: fewer fields than the header has columns "
+                                    f"({sum(v is not None for v in raw.values())} of {len(header)}); "
+                                    "leave empty fields empty, but keep their commas")
         row = {k: (v or "").strip() for k, v in raw.items()}
         doc_id = row["doc_id"]
         if not doc_id:

@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from runs import SEED_PATHS, seed_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW_DIR = ROOT / "data" / "raw"
-SEED_PATHS = sorted(RAW_DIR.glob("*.txt"))
 
 
 @pytest.fixture(scope="session")
@@ -18,7 +18,8 @@ def root() -> Path:
 
 @pytest.fixture(scope="session")
 def seed_paths() -> list[Path]:
-    assert len(SEED_PATHS) == 5, f"expected the five seed documents in {RAW_DIR}"
+    missing = [p.name for p in SEED_PATHS if not p.is_file()]
+    assert len(SEED_PATHS) == 5 and not missing, f"the five annotated seed documents must be in {RAW_DIR}: {missing}"
     return SEED_PATHS
 
 
@@ -41,3 +42,17 @@ def national() -> pd.DataFrame:
              value=98.0, unit="%", source_zh="年份太远", source_en="Too far"),
     ]
     return pd.DataFrame(rows)
+
+
+@pytest.fixture(scope="session")
+def seed_tables(tmp_path_factory) -> dict:
+    """The processed tables of the five seeds, made by the pipeline in this session and read back as
+    the notebooks read them (a user's own documents in data/raw or a stale data/processed change
+    nothing here)."""
+    from qualitylib.pipeline import run_pipeline, write_tables
+    from qualitylib.tables import load_processed
+
+    out = tmp_path_factory.mktemp("seed_tables")
+    raw, curated = seed_corpus(out)
+    write_tables(run_pipeline([raw], documents_csv=curated), out / "processed")
+    return load_processed(out / "processed")

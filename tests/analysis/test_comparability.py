@@ -11,8 +11,8 @@ from qualitylib.analysis import comparability as C
 
 
 @pytest.fixture(scope="module")
-def table(root) -> pd.DataFrame:
-    return pd.read_csv(root / "data" / "processed" / "indicator_table.csv")
+def table(seed_tables) -> pd.DataFrame:
+    return seed_tables["indicator_table"]
 
 
 def _city_rows(**cols) -> pd.DataFrame:

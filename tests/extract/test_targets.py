@@ -24,8 +24,8 @@ BARS = {"unit": 0.95, "comparator": 0.95, "kind": 0.95, "target_year": 0.95, "co
 
 
 @pytest.fixture(scope="module")
-def seed_result(root):
-    return run_pipeline([root / paths.RAW_DIR], documents_csv=root / paths.DOCUMENTS_CSV)
+def seed_result(seed_paths):
+    return run_pipeline(seed_paths, documents_csv=ROOT / paths.DOCUMENTS_CSV)
 
 
 def test_accuracy_on_annotated_seeds(seed_result, root):
@@ -62,7 +62,8 @@ def test_columns_and_deterministic_order(seed_result):
     assert list(t.index) == list(range(len(t)))
     keys = list(zip(t["doc_id"], t["raw_start"]))
     assert keys == sorted(keys)
-    again = run_pipeline([ROOT / paths.RAW_DIR], documents_csv=ROOT / paths.DOCUMENTS_CSV)
+    again = run_pipeline(sorted(ROOT / paths.RAW_DIR / f"{d}.txt" for d in set(t["doc_id"])),
+                         documents_csv=ROOT / paths.DOCUMENTS_CSV)
     assert again.targets.to_csv(index=False) == t.to_csv(index=False)
 
 

@@ -1,5 +1,5 @@
-"""Shared inputs of the figure tests: the committed processed tables of the five seed documents (the
-pipeline's real output) and the analysis results the notebooks plot, computed once per session
+"""Shared inputs of the figure tests: the processed tables of the five seed documents (the pipeline's
+real output, made in this session) and the analysis results the notebooks plot, computed once per session
 with few bootstrap replicates."""
 from __future__ import annotations
 
@@ -13,12 +13,12 @@ import pytest  # noqa: E402
 
 from qualitylib.analysis import clustering, themes  # noqa: E402
 from qualitylib.analysis.tfidf import tfidf_profile  # noqa: E402
-from qualitylib.tables import load_processed, policy_sentences  # noqa: E402
+from qualitylib.tables import policy_sentences  # noqa: E402
 
 
 @pytest.fixture(scope="session")
-def tables(root) -> dict[str, pd.DataFrame]:
-    return load_processed(root / "data" / "processed")
+def tables(seed_tables) -> dict[str, pd.DataFrame]:
+    return seed_tables
 
 
 @pytest.fixture(scope="session")

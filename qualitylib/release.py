@@ -266,7 +266,8 @@ def datapackage_descriptor(processed_dir: str | Path, version: str) -> dict[str,
                         "mapped onto a common indicator codebook, with the sentences of the texts. Made with qualitylib; "
                         "see README.md for what the data is and is not."),
         "version": version,
-        "licenses": [{"name": "MIT", "title": "MIT License (as the qualitylib project)"}],
+        "licenses": [{"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0 International",
+                      "path": "https://creativecommons.org/licenses/by/4.0/"}],
         "keywords": ["quality-strong city", "质量强市", "China", "policy targets", "indicators", "text as data"],
         "resources": resources,
     }
@@ -294,6 +295,63 @@ def _accuracy_section(accuracy: Mapping[str, Any] | None) -> str:
                 lines.append(f"| {key}: {sub} | {fmt(v)} |")
         else:
             lines.append(f"| {key} | {fmt(val)} |")
+    return "\n".join(lines) + "\n"
+
+
+_CV_WORDS = {(False, "kfold"): "nothing fitted: all sentences", (True, "kfold"): "5-fold, {r} repeats",
+             (True, "lodo"): "leave one document out"}
+
+
+def _theme_coding_section(gold_path: str | Path | None = None) -> str:
+    """The policy-theme coding's agreement with the hand-coded theme sample
+    (``data/annotations/themes_dev.csv``): per-theme precision, recall and F1 of the method in use,
+    with macro/micro F1 and the caveat that the rules were written on this sample. Input: the
+    sample's path (default: under the project root). Output: a README section (a placeholder when
+    the sample is missing)."""
+    from .analysis.theme_evaluation import (
+        CHOSEN_METHOD, averages, code_frame, cross_validate, label_matrix, load_theme_gold, score_labels,
+    )
+    from .analysis.themes import load_themes
+    from .paths import ANNOTATIONS_DIR
+
+    lines = ["## Policy-theme coding accuracy", ""]
+    try:
+        path = Path(gold_path) if gold_path is not None else _default_root() / ANNOTATIONS_DIR / "themes_dev.csv"
+    except FileNotFoundError:
+        path = None
+    if path is None or not path.is_file():
+        return "\n".join(lines + ["Not measured for this release: the hand-coded theme sample "
+                                  "(`data/annotations/themes_dev.csv`) was not found.", ""]) + "\n"
+    gold = load_theme_gold(path)
+    theme_ids = load_themes()["theme"].tolist()
+    scores = score_labels(label_matrix(gold["themes"], theme_ids), code_frame(gold, CHOSEN_METHOD), theme_ids)
+    avg = averages(scores)
+    cv = cross_validate(gold, seed=0).summary
+    lines += [
+        f"Each policy sentence is coded with the themes of `qualitylib/data/themes.csv` by the `{CHOSEN_METHOD}` "
+        "method (keywords with exclusions; names, cited titles, agency notes and front matter ignored; a section "
+        "heading about one theme passes it to its sentences), chosen by cross-validation against the hand coding "
+        f"of {len(gold)} sentences of the seed documents (`{path.name}`, two independent coders; rules in "
+        "`THEMES.md`). The supervised model (character n-grams and the dictionary's verdicts) is scored only on "
+        "sentences it was not fitted on:",
+        "",
+        "| method | cross-validation | macro F1 | micro F1 |",
+        "|---|---|---|---|",
+        *[f"| {r.method} | {_CV_WORDS[(bool(r.fitted), r.scheme)].format(r=r.repeats)} | {r.macro_f1:.3f} | "
+          f"{r.micro_f1:.3f} |" for r in cv.itertuples() if r.fitted or r.scheme == "kfold"],
+        "",
+        f"Per theme, `{CHOSEN_METHOD}`: **macro F1 {avg['macro_f1']:.3f}, micro F1 {avg['micro_f1']:.3f}** "
+        f"(macro precision {avg['macro_precision']:.3f}, macro recall {avg['macro_recall']:.3f}).",
+        "",
+        "| theme | hand-coded | coded | precision | recall | F1 |",
+        "|---|---|---|---|---|---|",
+    ]
+    fmt = lambda v: "–" if v != v else f"{v:.3f}"  # noqa: E731  (NaN -> dash)
+    for r in scores.itertuples():
+        lines.append(f"| {r.theme} | {r.n_gold} | {r.n_pred} | {fmt(r.precision)} | {fmt(r.recall)} | {fmt(r.f1)} |")
+    lines += ["", "The rules were written while reading this sample's disagreements, so these scores are optimistic; "
+              "a second hand-coded sample, kept apart, measures the coder independently "
+              "(`qualitylib themes SENTENCES.csv -o OUT.csv --score`)."]
     return "\n".join(lines) + "\n"
 
 
@@ -366,6 +424,7 @@ def readme_text(processed_dir: str | Path, version: str, accuracy: Mapping[str, 
         "## Extraction accuracy",
         "",
         _accuracy_section(accuracy),
+        _theme_coding_section(),
         "## Known limits",
         "",
         f"* {len(docs)} documents: enough to build and test the method, far too few to generalise about Chinese cities.",
@@ -379,6 +438,19 @@ def readme_text(processed_dir: str | Path, version: str, accuracy: Mapping[str, 
         "* Policy emphasis is keyword-based (dictionary in `qualitylib/data/themes.csv`): it counts mentions,",
         "  not commitments or budgets.",
         "",
+        "## Sources",
+        "",
+        "`documents.csv` has `source_url`, `retrieved` and `source_site` for every document whose address and",
+        "retrieval date were recorded when it was collected. They are empty for the five seed documents, which",
+        "arrived as scraped text without their addresses; their title, issuer, 文号 and issue date identify them.",
+        "",
+        "## Licence",
+        "",
+        "The data are released under CC-BY-4.0 (the qualitylib code under MIT). The source documents are official",
+        "documents of Chinese governments, which Article 5 of the Copyright Law of the People's Republic of China",
+        "excludes from copyright protection; their sentences and quotes are reproduced on that basis. See",
+        "`data/LICENSE.md` in the repository.",
+        "",
         "## Citing",
         "",
         f"Cite the release as given in `CITATION.cff` (version {version}).",
@@ -391,41 +463,63 @@ def _yaml_str(s: str) -> str:
     return json.dumps(str(s), ensure_ascii=False)
 
 
+def _release_settings(root: Path | None) -> dict[str, Any]:
+    """``[tool.qualitylib.release]`` of pyproject.toml: release date and data licence."""
+    if root is not None and (root / "pyproject.toml").is_file():
+        tool = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8")).get("tool", {})
+        return tool.get("qualitylib", {}).get("release", {})
+    return {}
+
+
 def citation_cff(version: str, root: Path | None = None) -> str:
-    """Output: CITATION.cff text (CFF 1.2.0) for ``version``, title and license from pyproject.toml."""
+    """Output: CITATION.cff text (CFF 1.2.0) for the data release ``version``: a dataset with its preferred
+    citation, release date and licence (``[tool.qualitylib.release]`` of pyproject.toml), and the software
+    that made it as a reference."""
     meta = _project_meta(root)
+    settings = _release_settings(root)
     name = meta.get("name", "qualitylib")
-    desc = meta.get("description", "")
-    lic = (meta.get("license") or {}).get("text", "MIT") if isinstance(meta.get("license"), dict) else "MIT"
-    authors = meta.get("authors") or []
-    author_lines = []
-    for a in authors:
-        if a.get("name"):
-            author_lines.append(f"  - name: {_yaml_str(a['name'])}")
-            if a.get("email"):
-                author_lines.append(f"    email: {_yaml_str(a['email'])}")
-    if not author_lines:
-        author_lines = ['  - name: "qualitylib contributors"']
+    code_licence = (meta.get("license") or {}).get("text", "MIT") if isinstance(meta.get("license"), dict) else "MIT"
+    data_licence = settings.get("data-license", "CC-BY-4.0")
+    released = settings.get("date-released", "")
+    authors = [a for a in (meta.get("authors") or []) if a.get("name")]
+    author_lines = [f"  - name: {_yaml_str(a['name'])}" for a in authors] or ['  - name: "qualitylib contributors"']
+    title = "Quality-strong-city (质量强市) policy targets of Chinese cities"
     lines = [
         "# This file is generated by qualitylib.release.write_release (qualitylib run); do not edit by hand.",
         "cff-version: 1.2.0",
-        'message: "If you use this software or its data release, please cite it as below."',
-        "type: software",
-        f"title: {_yaml_str(f'{name}: {desc}' if desc else name)}",
+        'message: "If you use this data release, please cite it as below."',
+        "type: dataset",
+        f"title: {_yaml_str(title)}",
         f"version: {_yaml_str(version)}",
-        f"license: {_yaml_str(lic)}",
+        *([f"date-released: {_yaml_str(released)}"] if released else []),
+        f"license: {_yaml_str(data_licence)}",
         "authors:",
         *author_lines,
         "abstract: >-",
-        "  Turns Chinese cities' quality-strong-city (质量强市) policy texts into a common, citable indicator",
-        "  table (targets with quotes and raw offsets, mapped onto an indicator codebook), and compares cities'",
-        "  ambitions and policy emphasis in parameterised notebooks.",
+        "  Quantitative targets of Chinese quality-strong-city (质量强市) and quality-improvement policy documents,",
+        "  each with its quote and its place in the source text, mapped onto a common indicator table (one row per",
+        "  plan, indicator, series, scope, kind and unit), with the sentences of the documents.",
         "keywords:",
         '  - "quality-strong city"',
         '  - "质量强市"',
         '  - "policy targets"',
         '  - "text as data"',
         '  - "China"',
+        "preferred-citation:",
+        "  type: dataset",
+        f"  title: {_yaml_str(title)}",
+        f"  version: {_yaml_str(version)}",
+        *([f"  date-released: {_yaml_str(released)}"] if released else []),
+        f"  license: {_yaml_str(data_licence)}",
+        "  authors:",
+        *["  " + line for line in author_lines],
+        "references:",
+        "  - type: software",
+        f"    title: {_yaml_str(name)}",
+        f"    version: {_yaml_str(version)}",
+        f"    license: {_yaml_str(code_licence)}",
+        "    authors:",
+        *["    " + line for line in author_lines],
         "",
     ]
     return "\n".join(lines)

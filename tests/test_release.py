@@ -101,3 +101,17 @@ def test_readme_reports_accuracy_or_placeholder_and_is_deterministic(processed, 
     release.write_release(copy, "9.9.9", citation_path=tmp_path / "c.cff", root=ROOT)
     assert {p.name: p.read_bytes() for p in copy.iterdir()} == first
     assert _cff_version(tmp_path / "c.cff") == "9.9.9"
+
+
+def test_citation_describes_the_dataset_with_its_licence_and_date(tmp_path):
+    import yaml
+
+    text = release.citation_cff("1.2.3", ROOT)
+    cff = yaml.safe_load(text)
+    assert cff["type"] == "dataset" and cff["license"] == "CC-BY-4.0" and cff["version"] == "1.2.3"
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(cff["date-released"]))
+    pref = cff["preferred-citation"]
+    assert pref["type"] == "dataset" and pref["version"] == "1.2.3" and pref["authors"]
+    assert cff["references"][0]["type"] == "software" and cff["references"][0]["license"] == "MIT"
+    descriptor = release.datapackage_descriptor(tmp_path, "1.2.3")
+    assert [lic["name"] for lic in descriptor["licenses"]] == ["CC-BY-4.0"]

@@ -37,11 +37,13 @@ def _coerce(fld: str, value: str, where: str) -> object:
         if not re.fullmatch(r"(?:19|20)\d{2}", value):
             raise ValueError(f"{where}: horizon must be a year, got {value!r}")
         return int(value)
-    if fld == "issued":
+    if fld in ("issued", "retrieved"):
         try:
             return _dt.date.fromisoformat(value).isoformat()
         except ValueError:
-            raise ValueError(f"{where}: issued must be an ISO date YYYY-MM-DD, got {value!r}") from None
+            raise ValueError(f"{where}: {fld} must be an ISO date YYYY-MM-DD, got {value!r}") from None
+    if fld == "source_url" and not re.match(r"^(?:https?|ftp)://\S+$", value):
+        raise ValueError(f"{where}: source_url must be an http(s) address, got {value!r}")
     if fld == "plan_type" and value not in PLAN_TYPES:
         raise ValueError(f"{where}: plan_type must be one of {PLAN_TYPES}, got {value!r}")
     if fld == "script" and value not in SCRIPTS:
@@ -170,7 +172,8 @@ def load_documents_csv(path: str | Path) -> dict[str, dict]:
             raise DocumentsCSVError(
                 f"{path}: line {line}: duplicate doc_id {doc_id!r} (first on line {first_line[doc_id]})")
         try:
-            for fld in ("horizon", "issued", "plan_type", "script", "level", "adcode", "parent"):
+            for fld in ("horizon", "issued", "plan_type", "script", "level", "adcode", "parent", "retrieved",
+                        "source_url"):
                 if row.get(fld):
                     _coerce(fld, row[fld], f"{path}: line {line}")
             curated_jurisdiction(row, f"{path}: line {line}")

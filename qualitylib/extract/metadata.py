@@ -25,7 +25,7 @@ SCRIPTS = ("traditional", "simplified")
 # Column order of documents.csv; also the order of ``DocumentMetadata.as_row``.
 DOCUMENT_COLUMNS = (
     "doc_id", "city", "city_en", "province", "level", "adcode", "parent", "issuer", "issued", "horizon",
-    "plan_type", "script", "doc_number", "title",
+    "plan_type", "script", "doc_number", "title", "source_url", "retrieved", "source_site",
 )
 # The fields that describe the issuing jurisdiction; they are filled (or left empty) together.
 JURISDICTION_FIELDS = ("city", "city_en", "province", "level", "adcode", "parent")
@@ -50,6 +50,11 @@ class DocumentMetadata:
     script: str | None = None      # 'traditional' | 'simplified'; filled by the caller, who saw the raw text
     doc_number: str | None = None  # 文号 with 〔〕 brackets, e.g. 宜府办发〔2018〕54号
     title: str | None = None
+    # Where the text was found: curated only (a saved file does not say where it came from). Empty when
+    # unknown -- as for the five seeds, which arrived as scraped text without their addresses.
+    source_url: str | None = None  # the page or file address
+    retrieved: str | None = None   # ISO date the copy was taken
+    source_site: str | None = None # the publishing site, e.g. 某某市人民政府门户网站
     warnings: list[str] = field(default_factory=list)
 
     def as_row(self) -> dict[str, str]:

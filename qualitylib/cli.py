@@ -164,7 +164,12 @@ def cmd_run(args) -> int:
     except ParameterError as exc:  # a usage error: nothing has been written
         _err(str(exc))
         return EXIT_USAGE
-    return runner.run(config)
+    try:
+        return runner.run(config)
+    except OSError as exc:  # read-only folder, full disk: one line naming the file, not a traceback
+        where = f" {exc.filename}" if getattr(exc, "filename", None) else ""
+        _err(f"cannot write{where}: {exc.strerror or exc}")
+        return EXIT_FAILURE
 
 
 def cmd_notebooks(args) -> int:

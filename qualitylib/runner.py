@@ -463,6 +463,25 @@ def measure_accuracy(targets, gold_path: Path | None) -> dict | None:
     }
 
 
+#: Names of the temporary files a run writes before moving them into place (atomic writes, executed
+#: notebooks); a run killed with ``kill -9`` leaves them behind.
+_LEFTOVER_PATTERNS = (".*.tmp", ".*.running.ipynb")
+
+
+def clean_leftovers(folders: Sequence[Path]) -> list[Path]:
+    """Input: output folders. Output: the temporary files of earlier, interrupted runs found there, now
+    deleted. Safe only under the run lock: no other run can be writing them."""
+    removed = []
+    for folder in folders:
+        if not Path(folder).is_dir():
+            continue
+        for pattern in _LEFTOVER_PATTERNS:
+            for path in sorted(Path(folder).glob(pattern)):
+                path.unlink(missing_ok=True)
+                removed.append(path)
+    return removed
+
+
 def _run_locked(config: RunConfig, log) -> int:
     from .pipeline import run_pipeline, write_tables
     from .release import write_release
@@ -473,6 +492,10 @@ def _run_locked(config: RunConfig, log) -> int:
     if not config.raw_dir.exists():
         log(f"ERROR: raw folder {config.raw_dir} does not exist")
         return EXIT_FAILED
+    leftovers = clean_leftovers([config.processed_dir, config.figures_dir, config.reports_dir,
+                                 Path(config.citation_path).parent])
+    if leftovers:
+        log(f"removed {len(leftovers)} temporary file(s) left by an interrupted run, e.g. {leftovers[0]}")
     log(f"pipeline: {config.raw_dir}")
     if config.documents_csv is not None and not Path(config.documents_csv).is_file():
         log(f"ERROR: curated metadata file {config.documents_csv} does not exist")

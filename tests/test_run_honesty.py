@@ -90,3 +90,24 @@ def test_a_short_row_in_documents_csv_is_refused_not_shifted(tmp_path):
     path.write_text("doc_id,city,city_en,province,issuer,issued\nd1,泰安市,Tai'an,山东省,2018-11-01\n", encoding="utf-8")
     with pytest.raises(DocumentsCSVError, match=r"documents.csv: line 2: fewer fields than the header"):
         load_documents_csv(path)
+
+
+def test_leftover_temporary_files_are_cleaned_and_nothing_else(tmp_path):
+    (tmp_path / ".targets.csv.abc123.tmp").write_text("half a file")
+    (tmp_path / ".04_city_profile_Wuhu.4242.running.ipynb").write_text("{}")
+    (tmp_path / "targets.csv").write_text("kept")
+    removed = runner.clean_leftovers([tmp_path, tmp_path / "missing"])
+    assert sorted(p.name for p in removed) == [".04_city_profile_Wuhu.4242.running.ipynb", ".targets.csv.abc123.tmp"]
+    assert [p.name for p in tmp_path.iterdir()] == ["targets.csv"]
+
+
+def test_an_output_folder_that_cannot_be_written_gives_one_line(tmp_path, capsys):
+    blocker = tmp_path / "not_a_folder"
+    blocker.write_text("a file where the output folder should be")
+    params = tmp_path / "p.yaml"
+    params.write_text(f"processed_dir: {blocker / 'processed'}\nfigures_dir: {blocker / 'figures'}\n"
+                      f"reports_dir: {blocker / 'reports'}\nnotebooks: ['01']\n", encoding="utf-8")
+    rc = cli.main(["run", "--params", str(params)])
+    err = capsys.readouterr().err
+    assert rc == 1
+    assert "cannot write" in err and "not_a_folder" in err and "Traceback" not in err

@@ -30,6 +30,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 from qualitylib import tables as TB  # noqa: E402
 from qualitylib import viz  # noqa: E402
 from qualitylib.analysis import clustering as CL  # noqa: E402
+from qualitylib.analysis import differences as DF  # noqa: E402
+from qualitylib.analysis import theme_evaluation as TE  # noqa: E402
 from qualitylib.analysis import themes as TH  # noqa: E402
 from qualitylib.analysis.comparability import nearest_peers  # noqa: E402
 from qualitylib.analysis.tfidf import tfidf_profile  # noqa: E402
@@ -41,6 +43,9 @@ N_BOOT = 1000
 METHOD = "average"
 METRIC = "cosine"
 TOP_N = 12
+N_BOOT_DIFF = 20000
+CV_REPEATS = 10
+THEME_GOLD = "data/annotations/themes_dev.csv"
 LANGS = ("zh", "en")
 
 
@@ -54,6 +59,8 @@ def analyse(root: Path) -> dict:
     Z, labels = CL.cluster_cities(wide, method=METHOD, metric=METRIC)
     sil = CL.silhouette_by_k(wide, method=METHOD, metric=METRIC)
     best_k = int(sil.loc[sil["silhouette"].idxmax(), "k"])
+    gold = TE.load_theme_gold(root / THEME_GOLD)
+    cv = TE.cross_validate(gold, n_repeats=CV_REPEATS, seed=SEED).per_theme
     return {
         "tables": tables,
         "national": TB.load_national(root / NATIONAL_TARGETS),
@@ -65,7 +72,11 @@ def analyse(root: Path) -> dict:
         "wide_observed": TH.to_wide(TH.theme_shares(coded)),
         "tfidf": tfidf_profile(sentences, top_n=TOP_N),
         "Z": Z, "labels": labels, "sil": sil, "best_k": best_k,
-        "jac": CL.bootstrap_jaccard(coded, best_k, n_boot=N_BOOT, seed=SEED, method=METHOD, metric=METRIC),
+        "stability": CL.clusterboot(wide, best_k, n_boot=N_BOOT, seed=SEED, method=METHOD, metric=METRIC),
+        "diffs": DF.pairwise_differences(coded, n_boot=N_BOOT_DIFF, seed=SEED),
+        # notebook 04 computes its differences with the defaults (n_boot 20000) and the same seed
+        "accuracy": cv[(cv["method"] == TE.CHOSEN_METHOD) & (cv["scheme"] == "kfold")],
+        "n_gold": len(gold),
         "pca": CL.pca_biplot_data(wide),
     }
 
@@ -80,12 +91,15 @@ def figures(a: dict, lang: str):
     yield "02_indicator_comparison", lambda: viz.indicator_comparison_figure(t, a["national"], lang=lang)
     yield "02_ambition_heatmap", lambda: viz.ambition_heatmap_figure(t, lang=lang, method="rank", documents=d)
     yield "02_counts_log", lambda: viz.counts_log_figure(t, lang=lang)
+    yield "03_theme_accuracy", lambda: viz.theme_accuracy_figure(a["accuracy"], lang=lang, method=TE.CHOSEN_METHOD,
+                                                                 n_sentences=a["n_gold"])
     yield "03_theme_shares", lambda: viz.theme_shares_figure(a["boot"], lang=lang)
+    yield "03_differences", lambda: viz.differences_figure(a["diffs"], lang=lang, city_en=a["city_en"])
     yield "03_tfidf_terms", lambda: viz.tfidf_terms_figure(a["tfidf"], lang=lang)
     yield "03_dendrogram", lambda: viz.dendrogram_figure(a["Z"], a["labels"], method=METHOD, metric=METRIC, lang=lang,
                                                          city_en=a["city_en"])
     yield "03_silhouette", lambda: viz.silhouette_figure(a["sil"], lang=lang)
-    yield "03_jaccard_stability", lambda: viz.jaccard_stability_figure(a["jac"], lang=lang, k=a["best_k"],
+    yield "03_cluster_stability", lambda: viz.cluster_stability_figure(a["stability"], lang=lang, k=a["best_k"],
                                                                        city_en=a["city_en"])
     pca = a["pca"]
     yield "03_pca_biplot", lambda: viz.pca_biplot_figure(pca.scores, pca.loadings, pca.explained_variance_ratio,
@@ -93,7 +107,8 @@ def figures(a: dict, lang: str):
     for doc in d.sort_values(["city_en", "city"]).to_dict("records"):
         city, slug = doc["city"], TB.city_slug(doc["city_en"])
         yield f"04_city_{slug}_targets", lambda city=city: viz.city_targets_figure(t, city, lang=lang, documents=d)
-        yield f"04_city_{slug}_emphasis", lambda city=city: viz.city_emphasis_figure(a["boot"], city, lang=lang)
+        yield f"04_city_{slug}_emphasis", lambda city=city: viz.city_emphasis_figure(a["boot"], city, lang=lang,
+                                                                                          differences=a["diffs"])
         peers = nearest_peers(a["wide_observed"], city)
         yield f"04_city_{slug}_peers", lambda city=city, peers=peers: viz.nearest_peers_figure(
             peers, city, lang=lang, city_en=a["city_en"])

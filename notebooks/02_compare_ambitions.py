@@ -33,7 +33,6 @@ seed = 20240601                       # random seed (bootstrap)
 national_targets = "data/external/national_targets.csv"  # national reference targets
 
 # %%
-import pandas as pd
 from IPython.display import display
 
 from qualitylib import notebook, viz

@@ -93,19 +93,25 @@ with pd.option_context("display.max_rows", None):
 # %% [markdown]
 # ## Policy-theme emphasis 政策主题侧重
 #
-# **What it shows.** For each theme, the share of the city's policy sentences mentioning it (dark dot)
-# with a 95% bootstrap interval (bar), against the shares of the other cities in the pool (grey dots).
+# **What it shows.** For each theme, the share of the city's policy sentences about it (dark dot) with a 95%
+# block-bootstrap interval (bar: whole sections resampled, since a section's sentences share a topic),
+# against the shares of the other cities in the pool (grey dots). A grey dot ringed in black is a city whose
+# difference from this one is credible after correcting for every city-pair × theme comparison
+# (Benjamini–Hochberg, 5%; notebook 03 shows all of them).
 #
-# **How to read it.** A theme where the city's whole interval lies to the right of the grey dots is a
-# theme this text stresses more than the others; overlapping intervals mean no clear difference.
+# **How to read it.** Only the rings say that two texts differ; overlapping or separate bars do not. Title,
+# document number, addressees, dates and lead-agency notes are not counted as policy sentences.
 
 # %%
+from qualitylib.analysis import differences  # noqa: E402
+
 sentences = policy_sentences(tables["sentences"])
 sentences = sentences[sentences["city"].isin(pool)]
 city_en = themes.city_en_map(sentences)
 coded = themes.code_sentences(sentences)
 boot = themes.bootstrap_shares(coded, n_boot=n_boot, seed=seed)
-fig = viz.city_emphasis_figure(boot, CITY, lang=lang)
+diffs = differences.pairwise_differences(coded, seed=seed) if coded["city"].nunique() >= 2 else None
+fig = viz.city_emphasis_figure(boot, CITY, lang=lang, differences=diffs)
 nb.save(fig, f"04_city_{SLUG}_emphasis")
 
 # %% [markdown]
@@ -116,7 +122,7 @@ nb.save(fig, f"04_city_{SLUG}_emphasis")
 #
 # **How to read it.** Read the order, not the size of the gaps: all texts share a lot of common
 # vocabulary, so similarities are high. With a handful of cities "nearest" only means nearest *among
-# these*; see notebook 03 for whether any grouping is stable.
+# these*; notebook 03 says whether the documents can support any grouping of cities at all.
 
 # %%
 wide = themes.to_wide(themes.theme_shares(coded))

@@ -205,7 +205,8 @@ def load_config(params_file: str | os.PathLike[str] | None = None, *, notebooks:
         langs = [lang] + [x for x in langs if x != lang]
     cfg: dict[str, Any] = dict(
         raw_dir=resolve(data.get("raw_dir", paths.RAW_DIR), root),
-        documents_csv=paths.default_documents_csv(root) if data.get("documents_csv") is None
+        # absent: the project's curated file if there is one; null or empty: no curated metadata at all
+        documents_csv=paths.default_documents_csv(root) if "documents_csv" not in data
         else (resolve(data["documents_csv"], root) if data["documents_csv"] else None),
         processed_dir=resolve(data.get("processed_dir", paths.PROCESSED_DIR), root),
         figures_dir=resolve(data.get("figures_dir", paths.FIGURES_DIR), root),

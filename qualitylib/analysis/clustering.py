@@ -1,9 +1,17 @@
-"""Which cities have similar theme profiles, and is that grouping stable? Hierarchical clustering of
-the city x theme share matrix, silhouette over k, bootstrap Jaccard stability (Hennig 2007) and the
-PCA biplot. Input: the outputs of :mod:`qualitylib.analysis.themes`; output: DataFrames and arrays,
-no plotting."""
+"""Which cities have similar theme profiles, and can the data support a grouping? Hierarchical
+clustering of the city x theme share matrix, silhouette over k, cluster-wise stability by resampling
+the documents (Hennig's clusterboot) against a random-partition baseline, agreement of clusters with
+plan type or year, and the PCA biplot. Input: the outputs of :mod:`qualitylib.analysis.themes`;
+output: DataFrames and arrays, no plotting.
+
+Below :data:`MIN_DOCUMENTS` documents no clustering is supported: with five objects a random split
+into three groups already scores a mean Jaccard of 0.5--0.6, a single document moves every
+statistic, and the reading of :func:`clusterboot` says so instead of grading the clusters."""
 from __future__ import annotations
 
+import itertools
+import math
+from collections.abc import Mapping
 from typing import Iterable, NamedTuple
 
 import numpy as np
@@ -12,23 +20,28 @@ from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.spatial.distance import pdist, squareform
 
 from .frames import check_wide
-from .themes import _boot_share_draws, _hit_matrices
 
 __all__ = [
-    "STABILITY_THRESHOLDS",
+    "MIN_DOCUMENTS",
+    "STABLE_JACCARD",
     "Clustering",
     "cluster_cities",
     "cut_clusters",
     "silhouette_by_k",
-    "bootstrap_jaccard",
-    "stability_reading",
+    "clusterboot",
+    "clustering_verdict",
+    "clusterwise_jaccard",
+    "random_partition_baseline",
+    "partition_agreement",
     "PCAResult",
     "pca_biplot_data",
 ]
 
-#: Hennig (2007) reading of mean bootstrap Jaccard similarity of a cluster.
-#: >= 0.75 'stable'; 0.6 -- 0.75 'doubtful'; < 0.6 'not to be trusted'.
-STABILITY_THRESHOLDS: tuple[float, float] = (0.6, 0.75)
+#: below this many documents no clustering is assessed, let alone called stable
+MIN_DOCUMENTS = 8
+#: Hennig's (2007) rule of thumb for a stable cluster's mean Jaccard -- meaningful only above the
+#: random-partition baseline
+STABLE_JACCARD = 0.75
 
 # Linkage methods whose geometry is only defined for Euclidean distances (scipy computes them
 # from centroids/variances); with cosine they silently give meaningless trees.
@@ -99,7 +112,7 @@ def silhouette_by_k(
 
     The silhouette is only defined for 2 <= number of clusters <= n_cities - 1, so other ``k``
     are dropped. Silhouettes from a handful of cities are fragile; read them together with
-    :func:`bootstrap_jaccard`.
+    :func:`clusterboot`.
 
     Input: city x theme matrix; ``ks`` (default: all of 2..n-1); linkage ``method`` and ``metric``.
 
@@ -137,87 +150,176 @@ def silhouette_by_k(
     return out
 
 
-def stability_reading(jaccard: float) -> str:
-    """Hennig (2007) reading of a mean bootstrap Jaccard value."""
-    doubtful, stable = STABILITY_THRESHOLDS
-    if jaccard >= stable:
-        return "stable"
-    if jaccard >= doubtful:
-        return "doubtful"
-    return "not to be trusted"
+def _members(labels: np.ndarray, names: list[str]) -> dict[int, list[str]]:
+    return {int(lab): sorted(names[i] for i in np.flatnonzero(labels == lab)) for lab in np.unique(labels)}
 
 
-def _jaccard(a: set, b: set) -> float:
-    return len(a & b) / len(a | b) if (a or b) else 1.0
+def _one_hot(labels: np.ndarray) -> np.ndarray:
+    """(n_boot x n) integer labels -> (n_boot x n x n_labels) 0/1."""
+    uniq = np.unique(labels)
+    return (labels[..., None] == uniq[None, None, :]).astype(np.int32)
 
 
-def bootstrap_jaccard(
-    coded: pd.DataFrame,
+def clusterwise_jaccard(labels: np.ndarray, samples: np.ndarray, boot_labels: np.ndarray) -> np.ndarray:
+    """Hennig's cluster-wise Jaccard for every replicate and original cluster.
+
+    Input: ``labels`` (length n, 0..k-1) of the original clustering; ``samples`` (n_boot x n) the
+    objects drawn in each replicate; ``boot_labels`` (n_boot x n) the clusters of each replicate's
+    drawn points. A cluster is compared with its best-matching bootstrap cluster over the drawn
+    points, a point drawn twice counting twice (as in ``fpc::clusterboot``).
+    Output: (n_boot x k), NaN where no member of the cluster was drawn."""
+    labels, samples = np.asarray(labels), np.atleast_2d(samples)
+    boot = _one_hot(np.atleast_2d(boot_labels))
+    k = int(labels.max()) + 1
+    member = (labels[samples][..., None] == np.arange(k)[None, None, :]).astype(np.int32)  # n_boot x n x k
+    inter = np.einsum("bnk,bnm->bkm", member, boot)
+    union = member.sum(axis=1)[:, :, None] + boot.sum(axis=1)[:, None, :] - inter
+    with np.errstate(invalid="ignore", divide="ignore"):
+        jac = np.where(union > 0, inter / np.maximum(union, 1), 0.0).max(axis=2)
+    jac[member.sum(axis=1) == 0] = np.nan
+    return jac
+
+
+def _partitions(labels: np.ndarray, n_random: int, rng: np.random.Generator) -> tuple[np.ndarray, bool]:
+    """Random partitions with the cluster sizes of ``labels``: every distinct relabelling when
+    there are at most ``n_random`` of them (exact), else ``n_random`` random permutations."""
+    n = len(labels)
+    if math.factorial(n) <= n_random:
+        perms = np.array(list(itertools.permutations(range(n))))
+        return np.unique(labels[perms], axis=0), True
+    return np.array([labels[rng.permutation(n)] for _ in range(n_random)]), False
+
+
+def random_partition_baseline(labels: np.ndarray, samples: np.ndarray, boot_labels: np.ndarray, *,
+                              n_random: int = 5040, seed: int = 0) -> tuple[np.ndarray, bool]:
+    """The chance level of :func:`clusterwise_jaccard`: the same statistic for random partitions with
+    the cluster sizes of ``labels``, against the same bootstrap clusterings.
+
+    Input: as :func:`clusterwise_jaccard`; at most ``n_random`` partitions (all distinct ones when
+    there are no more, else random permutations drawn with ``seed``). Output: ``(null, exact)``,
+    ``null`` an (n_partitions x k) array of mean Jaccards over replicates (column j: the cluster of
+    random partition with label j, whose size is that of original cluster j)."""
+    parts, exact = _partitions(np.asarray(labels), n_random, np.random.default_rng(seed))
+    null = np.vstack([np.nanmean(clusterwise_jaccard(p, samples, boot_labels), axis=0) for p in parts])
+    return null, exact
+
+
+def clusterboot(
+    shares_wide: pd.DataFrame,
     k: int,
-    n_boot: int = 200,
+    *,
+    n_boot: int = 500,
     seed: int = 0,
     method: str = "average",
     metric: str = "cosine",
+    n_random: int = 5040,
+    min_documents: int = MIN_DOCUMENTS,
 ) -> pd.DataFrame:
-    """Cluster-wise stability of the k-cluster solution, in the style of Hennig's clusterboot.
+    """Cluster-wise stability by resampling the *documents* (Hennig 2007, ``fpc::clusterboot``),
+    against the same statistic for random partitions of the same sizes.
 
-    Procedure (Hennig 2007, *Comput. Stat. Data Anal.* 52:258-271, adapted):
-    1. cluster the observed shares and cut the tree into ``k`` clusters;
-    2. ``n_boot`` times: resample sentences with replacement *within each city*, recompute the
-       theme shares, recluster with the same ``method``/``metric`` and cut into ``k``;
-    3. for each original cluster, take the Jaccard similarity with the *best-matching* bootstrap
-       cluster; average over replicates.
-    Hennig resamples the objects themselves; here the objects (cities) are few and fixed, so the
-    uncertainty we perturb is the one that actually exists -- which sentences the shares rest on.
-    Every city is present in every replicate, so the Jaccard is taken over full city sets.
+    Procedure:
+    1. cluster the city x theme matrix and cut the tree into ``k`` clusters;
+    2. ``n_boot`` times draw ``n`` cities with replacement, recluster the drawn rows (duplicates
+       included) with the same ``method``/``metric`` and cut into ``k``;
+    3. for each original cluster, the Jaccard similarity of its drawn members with the
+       best-matching bootstrap cluster (points counted as often as drawn; replicates that drew no
+       member are skipped); its mean over replicates is the cluster's stability;
+    4. the chance level: the same statistic for the clusters of random partitions with the
+       original cluster sizes against the same bootstrap clusterings (every distinct partition
+       when there are at most ``n_random``). With few objects chance alone gives high values --
+       a random split of five cities into three groups scores about 0.5--0.6 -- so Hennig's
+       0.6/0.75 rules of thumb only mean something above that baseline.
 
-    Reading (Hennig's rule of thumb): mean Jaccard >= 0.75 'stable', 0.6--0.75 'doubtful',
-    < 0.6 'not to be trusted'. A singleton cluster that stays alone scores 1, so judge
-    singletons by whether a one-city "cluster" is meaningful at all.
+    Input: city x theme matrix (>= 3 cities), ``2 <= k <= n - 1``. Deterministic for ``seed``.
 
-    Input: output of :func:`code_sentences` (>= 3 cities), ``2 <= k <= n_cities - 1``.
-
-    Output: DataFrame, one row per original cluster, columns
-    ``cluster, members, size, mean_jaccard, n_dissolved, n_recovered, n_boot, reading`` where
-    ``members`` is ``'、'``-joined sorted city names, ``n_dissolved`` counts replicates with best
-    Jaccard <= 0.5 and ``n_recovered`` those >= 0.75. Deterministic for a given ``seed``.
+    Output: one row per original cluster: ``cluster, members ('、'-joined), size, mean_jaccard,
+    n_present, baseline_mean, baseline_q95, p_random, n_random, exact_baseline, n_documents, n_boot,
+    reading``. ``p_random`` is the share of random partitions whose cluster of that size scores at
+    least as high. ``reading``: ``'not assessed'`` below ``min_documents`` documents (no clustering
+    of so few documents is supported, whatever the numbers); else ``'chance level'``
+    (``p_random > 0.05``), ``'stable'`` (above chance and mean >= 0.75) or ``'doubtful'``.
+    Stability is necessary, not sufficient: a fixed cloud without structure can be cut the same
+    way in every replicate, so a stable cluster still needs a substantive reason to be read.
     """
-    cities, theme_ids, mats = _hit_matrices(coded)
-    n = len(cities)
-    if n < 3:
-        raise ValueError(f"bootstrap_jaccard needs at least 3 cities (2 <= k <= n-1); got {n}")
+    check_wide(shares_wide, minimum=3)
+    n = shares_wide.shape[0]
     if not (2 <= int(k) <= n - 1):
         raise ValueError(f"k must be in 2..{n - 1} for {n} cities, got {k}")
     if int(n_boot) < 1:
         raise ValueError(f"n_boot must be >= 1, got {n_boot}")
     k, n_boot = int(k), int(n_boot)
-    observed = np.vstack([mats[c].mean(axis=0) for c in cities])
-    base_labels = cut_clusters(_linkage(observed, method, metric), k)
-    base = {lab: {cities[i] for i in np.flatnonzero(base_labels == lab)} for lab in np.unique(base_labels)}
-
+    names = [str(c) for c in shares_wide.index]
+    values = shares_wide.to_numpy(dtype=float)
+    base = cut_clusters(_linkage(values, method, metric), k)
+    orig = np.unique(base, return_inverse=True)[1]  # 0..k-1
     rng = np.random.default_rng(seed)
-    draws = _boot_share_draws(mats, cities, n_boot, rng)
-    best = {lab: np.empty(n_boot) for lab in base}
-    for b in range(n_boot):
-        values = np.vstack([draws[c][b] for c in cities])
-        labels = cut_clusters(_linkage(values, method, metric), k)
-        boot = [{cities[i] for i in np.flatnonzero(labels == lab)} for lab in np.unique(labels)]
-        for lab, members in base.items():
-            best[lab][b] = max(_jaccard(members, bc) for bc in boot)
-
+    samples = rng.integers(0, n, size=(n_boot, n))
+    boot_labels = np.vstack([cut_clusters(_linkage(values[s], method, metric), k) for s in samples])
+    jac = clusterwise_jaccard(orig, samples, boot_labels)
+    observed, present = np.nanmean(jac, axis=0), (~np.isnan(jac)).sum(axis=0)
+    null, exact = random_partition_baseline(orig, samples, boot_labels, n_random=n_random, seed=seed)
+    sizes = np.bincount(orig)
     rows = []
-    for lab, members in base.items():
-        j = best[lab]
-        mean_j = float(j.mean())
-        rows.append((
-            int(lab), "、".join(sorted(members)), len(members), mean_j,
-            int((j <= 0.5).sum()), int((j >= 0.75).sum()), n_boot, stability_reading(mean_j),
-        ))
-    return pd.DataFrame(
-        rows,
-        columns=["cluster", "members", "size", "mean_jaccard", "n_dissolved", "n_recovered", "n_boot", "reading"],
-    )
+    members = _members(orig, names)
+    for c in range(len(sizes)):
+        # a random partition's clusters of the same size are the comparison (clusters of equal
+        # size are exchangeable, so pool them)
+        same = [j for j in range(len(sizes)) if sizes[j] == sizes[c]]
+        null_c = null[:, same].ravel()
+        p_random = float((null_c >= observed[c] - 1e-12).mean())
+        rows.append((c + 1, "、".join(members[c]), int(sizes[c]), float(observed[c]), int(present[c]),
+                     float(null_c.mean()), float(np.quantile(null_c, 0.95)), p_random, len(null), exact, n,
+                     n_boot, _reading(float(observed[c]), p_random, n, min_documents)))
+    return pd.DataFrame(rows, columns=["cluster", "members", "size", "mean_jaccard", "n_present", "baseline_mean",
+                                       "baseline_q95", "p_random", "n_random", "exact_baseline", "n_documents",
+                                       "n_boot", "reading"])
 
+
+def _reading(mean_jaccard: float, p_random: float, n: int, min_documents: int) -> str:
+    if n < min_documents:
+        return "not assessed"
+    if p_random > 0.05:
+        return "chance level"
+    return "stable" if mean_jaccard >= STABLE_JACCARD else "doubtful"
+
+
+def clustering_verdict(stability: pd.DataFrame, min_documents: int = MIN_DOCUMENTS) -> str:
+    """What the stability table supports, in a few words. Input: :func:`clusterboot` output.
+    Output: ``'not supported (too few documents)'`` below ``min_documents``; ``'not supported'``
+    when no cluster is stable above chance; ``'partly stable'``; ``'stable'`` when every cluster is."""
+    if stability.empty or int(stability["n_documents"].iloc[0]) < min_documents:
+        return "not supported (too few documents)"
+    readings = set(stability["reading"])
+    if readings == {"stable"}:
+        return "stable"
+    return "partly stable" if "stable" in readings else "not supported"
+
+
+def partition_agreement(labels: Mapping[str, object], covariate: Mapping[str, object]) -> dict[str, object]:
+    """Does a clustering just reproduce a document attribute (plan type, year)?
+
+    Input: city -> cluster label, city -> attribute value (cities missing from either are dropped).
+    Output: dict ``n`` (cities compared), ``adjusted_rand`` (1 = same partition, ~0 = chance),
+    ``same_partition`` (identical up to renaming), ``pure`` (every cluster holds one attribute value:
+    the clusters split along the attribute), ``p_random`` (share of all relabellings of the cities
+    -- exact up to 8 cities, else 5040 random ones, seed 0 -- whose adjusted Rand index is at least
+    as high)."""
+    from sklearn.metrics import adjusted_rand_score
+
+    cities = sorted(set(labels) & {c for c, v in covariate.items() if v is not None and not pd.isna(v)})
+    n = len(cities)
+    if n < 2:
+        return {"n": n, "adjusted_rand": float("nan"), "same_partition": False, "pure": False, "p_random": float("nan")}
+    a = np.unique([str(labels[c]) for c in cities], return_inverse=True)[1]
+    b = np.unique([str(covariate[c]) for c in cities], return_inverse=True)[1]
+    ari = float(adjusted_rand_score(b, a))
+    pure = all(len(set(b[a == lab])) == 1 for lab in np.unique(a))
+    same = pure and all(len(set(a[b == v])) == 1 for v in np.unique(b))
+    parts, _ = _partitions(a, 5040, np.random.default_rng(0))
+    null = np.array([adjusted_rand_score(b, p) for p in parts])
+    return {"n": n, "adjusted_rand": ari, "same_partition": bool(same), "pure": bool(pure),
+            "p_random": float((null >= ari - 1e-12).mean())}
 
 # --------------------------------------------------------------------------------------------
 # PCA

@@ -1,84 +1,58 @@
 """Policy themes: which themes do cities' quality-strong-city texts talk about, and how sure are we?
 
-Pure functions over pandas DataFrames: no file writes, no plotting, no global state apart from a
-cached, read-only theme dictionary (``qualitylib/data/themes.csv``). The unit of analysis is the
+Pure functions over pandas DataFrames: no file writes, no plotting. The unit of analysis is the
 *sentence*: a sentences DataFrame with columns ``doc_id, city, city_en, sentence_id, section_path,
 text`` where ``text`` is a cleaned Simplified Chinese sentence.
 
-1. :func:`code_sentences` -- dictionary coding: each sentence x theme gets a 0/1 hit and the
-   keyword(s) that caused it, so every number can be traced back to words in the text.
-2. :func:`theme_shares` -- per city x theme, the share of that city's sentences that hit the theme.
-3. :func:`bootstrap_shares` -- percentile bootstrap intervals for those shares (sentences resampled
-   within each city).
+1. :func:`code_sentences` -- theme coding: each sentence x theme gets a 0/1 hit and the evidence
+   that caused it (keywords of the sentence, ``§``-keywords of its section heading), so every number
+   can be traced back to words in the text. The rules are in
+   :mod:`qualitylib.analysis.theme_dictionary`; lead-agency notes are cut and front matter (title,
+   文号, addressees, dates: :mod:`qualitylib.analysis.front_matter`) leaves the denominator.
+2. :func:`theme_shares` -- per city x theme, the share of that city's policy sentences that hit it.
+3. :func:`bootstrap_shares` -- percentile intervals for those shares from a **block bootstrap**:
+   themes come in sections (a section on consumer goods is a run of consumer-goods sentences), so
+   whole sections are resampled within each city, not single sentences.
 
-Which cities have similar profiles is :mod:`qualitylib.analysis.clustering`; the dictionary-free
-check is :mod:`qualitylib.analysis.tfidf`.
+How well the coding agrees with a hand coding is :mod:`qualitylib.analysis.theme_evaluation`;
+differences between cities :mod:`qualitylib.analysis.differences`; groupings
+:mod:`qualitylib.analysis.clustering`; the dictionary-free check :mod:`qualitylib.analysis.tfidf`.
 """
 from __future__ import annotations
 
-import functools
 import unicodedata
 from typing import Sequence
 
 import numpy as np
 import pandas as pd
 
-from ..resources import data_frame
 from ..text.agency_notes import strip_agency_notes
 from .frames import require_frame
+from .front_matter import is_front_matter
+from .theme_dictionary import dictionary_matches, load_themes, validate_themes
 
 __all__ = [
     "SENTENCE_COLUMNS",
+    "DEFAULT_BLOCK_DEPTH",
     "load_themes",
     "strip_agency_notes",
     "code_sentences",
+    "coded_to_labels",
+    "label_sentences",
     "theme_shares",
     "to_wide",
     "city_en_map",
+    "block_of",
+    "block_sums",
     "bootstrap_shares",
     "synthetic_sentences",
 ]
 
 SENTENCE_COLUMNS: tuple[str, ...] = ("doc_id", "city", "city_en", "sentence_id", "section_path", "text")
-THEME_COLUMNS: tuple[str, ...] = ("theme", "label_zh", "label_en", "keywords")
 CODED_COLUMNS: tuple[str, ...] = ("doc_id", "city", "sentence_id", "theme", "hit")
-
-
-# --------------------------------------------------------------------------------------------
-# theme dictionary
-# --------------------------------------------------------------------------------------------
-@functools.lru_cache(maxsize=1)
-def _load_themes_cached() -> pd.DataFrame:
-    return _validate_themes(data_frame("themes.csv"))
-
-
-def _validate_themes(themes: pd.DataFrame) -> pd.DataFrame:
-    require_frame(themes, "themes", THEME_COLUMNS)
-    if themes["theme"].duplicated().any():
-        dup = themes.loc[themes["theme"].duplicated(), "theme"].tolist()
-        raise ValueError(f"themes has duplicate theme ids: {dup}")
-    keyword_lists = []
-    for theme, raw in zip(themes["theme"], themes["keywords"]):
-        words = tuple(w.strip() for w in str(raw).split("|"))
-        if not words or any(w == "" for w in words):
-            raise ValueError(f"theme {theme!r} has an empty keyword (check for '||' or a trailing '|')")
-        keyword_lists.append(words)
-    out = themes.loc[:, list(THEME_COLUMNS)].copy()
-    out["keyword_list"] = keyword_lists
-    return out.reset_index(drop=True)
-
-
-def load_themes() -> pd.DataFrame:
-    """Load the policy-theme dictionary shipped as ``qualitylib/data/themes.csv``.
-
-    Input: nothing (read once via :mod:`importlib.resources`, then cached).
-
-    Output: DataFrame with one row per theme, in file order, columns
-    ``theme, label_zh, label_en, keywords`` (``|``-separated, as in the file) and
-    ``keyword_list`` (tuple of plain substrings). A fresh copy is returned on every call so a
-    caller mutating it cannot corrupt the cache.
-    """
-    return _load_themes_cached().copy()
+#: sections are resampled at this depth of the section path: ``一、… > (二)…`` (a document with only
+#: one level of headings is resampled by those)
+DEFAULT_BLOCK_DEPTH = 2
 
 
 # --------------------------------------------------------------------------------------------
@@ -88,33 +62,50 @@ def _has_content(text: str) -> bool:
     return any(unicodedata.category(ch).startswith("L") for ch in text)
 
 
+def _scope(texts: list[str], raw: list[str], paths: list[object], drop_front_matter: bool) -> list[str]:
+    """'' for a policy sentence, else why it is out of scope: ``front_matter:<kind>``,
+    ``agency_note`` (nothing left once the note is cut) or ``no_words`` (digits, brackets)."""
+    out = []
+    for t, r, p in zip(texts, raw, paths):
+        if drop_front_matter and (kind := is_front_matter(t, p)):
+            out.append(f"front_matter:{kind}")
+        elif not _has_content(t):
+            out.append("agency_note" if _has_content(r) else "no_words")
+        else:
+            out.append("")
+    return out
+
+
 def code_sentences(
     sentences: pd.DataFrame,
     themes: pd.DataFrame | None = None,
     *,
     drop_agency_notes: bool = True,
+    drop_front_matter: bool = True,
+    use_headings: bool = True,
 ) -> pd.DataFrame:
-    """Dictionary-code every sentence against every theme.
+    """Code every sentence against every theme of the dictionary.
 
     Input:
-        sentences: DataFrame with columns ``doc_id, city, city_en, sentence_id, section_path, text``.
-            ``(doc_id, sentence_id)`` must identify a sentence uniquely.
+        sentences: DataFrame with columns ``doc_id, city, sentence_id, text`` (``city_en`` and
+            ``section_path`` used when present). ``(doc_id, sentence_id)`` must be unique.
         themes: theme dictionary as returned by :func:`load_themes` (default: the shipped one).
         drop_agency_notes: cut lead-agency notes first (see :func:`strip_agency_notes`).
+        drop_front_matter: put title, 文号, addressees, issuing notice, signature and dates out of
+            scope (:func:`qualitylib.analysis.front_matter.is_front_matter`).
+        use_headings: let a section heading about exactly one theme pass that theme to its
+            sentences (rule 3 of :mod:`qualitylib.analysis.theme_dictionary`).
 
-    Output: long DataFrame, one row per sentence x theme (so ``len(sentences) * len(themes)``
-    rows), columns ``doc_id, city, city_en, sentence_id, theme, hit, n_keywords, matched,
-    in_scope``: ``hit`` is 1 if at least one keyword of the theme occurs as a plain substring of
-    the sentence, else 0; ``matched`` lists the keywords found (``|``-joined, ``''`` if none) so
-    every hit can be audited. A sentence may hit several themes or none. ``in_scope`` is 0 for a
-    sentence with no letters left after removing agency notes (a bare "责任单位：…" line): it
-    is not a policy statement, so :func:`theme_shares` and the bootstraps leave it out of the
-    denominator rather than counting it as a sentence about nothing.
+    Output: long DataFrame, one row per sentence x theme (``len(sentences) * len(themes)`` rows),
+    columns ``doc_id, city, city_en, sentence_id, section_path, theme, hit, n_keywords, matched,
+    in_scope, scope``. ``hit`` is 1 when the theme's evidence counts; ``matched`` lists it
+    (``|``-joined; heading keywords prefixed ``§``; '' if none). A sentence may hit several themes
+    or none. ``in_scope`` is 0 (and ``scope`` says why: ``front_matter:<kind>``, ``agency_note`` or
+    ``no_words``) for a sentence that is no policy statement; it never hits a theme, and
+    :func:`theme_shares` and the bootstraps leave it out of the denominator.
     """
     require_frame(sentences, "sentences", ("doc_id", "city", "sentence_id", "text"))
-    themes = load_themes() if themes is None else _validate_themes(themes)
-    if "keyword_list" not in themes.columns:  # pragma: no cover - _validate_themes adds it
-        raise ValueError("themes lacks keyword_list")
+    themes = load_themes() if themes is None else validate_themes(themes)
     dup = sentences.duplicated(["doc_id", "sentence_id"])
     if dup.any():
         raise ValueError(
@@ -128,57 +119,136 @@ def code_sentences(
     if drop_agency_notes:
         texts = texts.map(strip_agency_notes)
     text_list = texts.tolist()
+    has_paths = "section_path" in sentences.columns
+    paths = sentences["section_path"].tolist() if has_paths else [None] * len(text_list)
+    scope = _scope(text_list, sentences["text"].astype(str).tolist(), paths, drop_front_matter)
+    evidence = dictionary_matches(text_list, paths if has_paths else None, themes, use_headings=use_headings)
+    for col in evidence.columns:
+        evidence.loc[[s != "" for s in scope], col] = ""
 
-    # Plain `in` substring tests: slower than one big regex but trivially auditable, and at
-    # a few thousand sentences x ~500 keywords it still runs in well under a second.
     theme_ids = themes["theme"].tolist()
-    matched_cols: list[list[str]] = []
-    for kws in themes["keyword_list"]:
-        matched_cols.append(["|".join(kw for kw in kws if kw in t) for t in text_list])
-
     n_sent, n_theme = len(text_list), len(theme_ids)
     keys = sentences[["doc_id", "city", "sentence_id"]].copy()
     keys["city_en"] = sentences["city_en"] if "city_en" in sentences.columns else pd.NA
-    keys = keys[["doc_id", "city", "city_en", "sentence_id"]].reset_index(drop=True)
+    keys["section_path"] = sentences["section_path"].fillna("").astype(str) if has_paths else ""
+    keys = keys[["doc_id", "city", "city_en", "sentence_id", "section_path"]].reset_index(drop=True)
     # sentence-major order: all themes of sentence 0, then sentence 1, ... (theme order = file order)
     out = keys.loc[np.repeat(np.arange(n_sent), n_theme)].reset_index(drop=True)
     out["theme"] = pd.Categorical(np.tile(theme_ids, n_sent), categories=theme_ids)
-    matched = np.array(matched_cols, dtype=object).T.reshape(-1) if n_sent else np.array([], dtype=object)
+    matched = evidence.to_numpy(dtype=object).reshape(-1) if n_sent else np.array([], dtype=object)
     out["matched"] = matched
     out["n_keywords"] = [0 if m == "" else m.count("|") + 1 for m in matched]
     out["hit"] = (out["n_keywords"] > 0).astype(np.int8)
-    out["in_scope"] = np.repeat(np.array([_has_content(t) for t in text_list], dtype=np.int8), n_theme)
-    return out[["doc_id", "city", "city_en", "sentence_id", "theme", "hit", "n_keywords", "matched", "in_scope"]]
+    out["in_scope"] = np.repeat(np.array([s == "" for s in scope], dtype=np.int8), n_theme)
+    out["scope"] = np.repeat(np.array(scope, dtype=object), n_theme)
+    return out[["doc_id", "city", "city_en", "sentence_id", "section_path", "theme", "hit", "n_keywords",
+                "matched", "in_scope", "scope"]]
+
+
+def coded_to_labels(coded: pd.DataFrame) -> pd.DataFrame:
+    """Input: output of :func:`code_sentences`. Output: one row per sentence (``doc_id,
+    sentence_id`` in input order) with ``themes``: the ``|``-joined codes it hits, '' for none."""
+    require_frame(coded, "coded", CODED_COLUMNS)
+    hits = coded[coded["hit"] == 1]
+    joined = hits.groupby(["doc_id", "sentence_id"], sort=False)["theme"].agg(lambda s: "|".join(map(str, s)))
+    keys = coded[["doc_id", "sentence_id"]].drop_duplicates().reset_index(drop=True)
+    out = keys.merge(joined.rename("themes").reset_index(), on=["doc_id", "sentence_id"], how="left")
+    out["themes"] = out["themes"].fillna("")
+    return out
+
+
+def label_sentences(frame: pd.DataFrame, themes: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Code any table of sentences, one row per sentence: what ``qualitylib themes`` writes.
+
+    Input: a frame with a ``text`` column (``section_path`` used when present; other columns
+    ignored; missing text counts as empty). Output: DataFrame on the same index with ``themes``
+    (``|``-joined theme codes, '' for none), ``theme_evidence`` (``theme:evidence`` pairs joined by
+    ``; ``) and ``scope`` ('' for a policy sentence, else why it was left out)."""
+    if "text" not in frame.columns:
+        raise ValueError(f"the sentences need a 'text' column; got {list(frame.columns)}")
+    themes = load_themes() if themes is None else validate_themes(themes)
+    n = len(frame)
+    if n == 0:
+        return pd.DataFrame({"themes": [], "theme_evidence": [], "scope": []}, index=frame.index, dtype=object)
+    sentences = pd.DataFrame({"doc_id": "d", "city": "c", "sentence_id": np.arange(n),
+                              "text": frame["text"].fillna("").astype(str).to_numpy()})
+    if "section_path" in frame.columns:
+        sentences["section_path"] = frame["section_path"].to_numpy()
+    coded = code_sentences(sentences, themes)
+    hit = coded["hit"].to_numpy().reshape(n, len(themes)).astype(bool)
+    matched = coded["matched"].to_numpy(dtype=object).reshape(n, len(themes))
+    ids = themes["theme"].tolist()
+    return pd.DataFrame({
+        "themes": ["|".join(t for t, h in zip(ids, row) if h) for row in hit],
+        "theme_evidence": ["; ".join(f"{t}:{m}" for t, h, m in zip(ids, row, ev) if h) for row, ev in zip(hit, matched)],
+        "scope": coded["scope"].to_numpy(dtype=object).reshape(n, len(themes))[:, 0],
+    }, index=frame.index)
 
 
 # --------------------------------------------------------------------------------------------
-# shares and their uncertainty
+# shares
 # --------------------------------------------------------------------------------------------
-def _hit_matrices(coded: pd.DataFrame) -> tuple[list[str], list[str], dict[str, np.ndarray]]:
-    """Per city, an (n_sentences x n_themes) 0/1 array, rows in (doc_id, sentence_id) order.
+def block_of(section_path: object, depth: int | None = DEFAULT_BLOCK_DEPTH) -> str:
+    """The resampling block of a sentence: its section path cut to ``depth`` headings
+    (``'二、… > (三)…'``); '' (the preamble) for a sentence before the first heading. Input: a
+    section path (NaN allowed) and the depth (>= 1)."""
+    path = section_path if isinstance(section_path, str) else ""
+    if depth is None:
+        raise ValueError("block_of needs a depth; use block_depth=None in bootstrap_shares for sentences")
+    return " > ".join(path.split(" > ")[: int(depth)]) if path else ""
 
-    Cities are returned sorted so results never depend on input row order.
-    """
+
+def _wide_hits(coded: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     require_frame(coded, "coded", CODED_COLUMNS)
     if "in_scope" in coded.columns:
         coded = coded[coded["in_scope"] == 1]
         if coded.empty:
-            raise ValueError("coded has no in-scope sentences (all were bare agency notes)")
+            raise ValueError("coded has no in-scope sentences (all were agency notes or front matter)")
     theme_ids = (
         list(coded["theme"].cat.categories)
         if isinstance(coded["theme"].dtype, pd.CategoricalDtype)
         else list(pd.unique(coded["theme"]))
     )
-    wide = coded.pivot_table(
-        index=["city", "doc_id", "sentence_id"], columns="theme", values="hit",
-        aggfunc="max", observed=False,
-    )
+    index = ["city", "doc_id", "sentence_id"] + (["section_path"] if "section_path" in coded.columns else [])
+    wide = coded.pivot_table(index=index, columns="theme", values="hit", aggfunc="max", observed=False)
     wide = wide.reindex(columns=theme_ids)
     if wide.isna().any().any():
         raise ValueError("coded is not a full sentence x theme grid (some sentence lacks some theme rows)")
-    cities = sorted(wide.index.get_level_values("city").unique().tolist())
-    mats = {c: wide.xs(c, level="city").to_numpy(dtype=float) for c in cities}
-    return cities, theme_ids, mats
+    return wide, theme_ids
+
+
+def block_sums(coded: pd.DataFrame, block_depth: int | None = DEFAULT_BLOCK_DEPTH
+               ) -> tuple[list[str], list[str], dict[str, tuple[np.ndarray, np.ndarray]]]:
+    """Per city, the hits and sentence counts of each resampling block.
+
+    Input: output of :func:`code_sentences` (in-scope sentences only are used); ``block_depth``:
+    blocks are sections cut at that depth (see :func:`block_of`; blocks never span documents), or
+    None for one block per sentence (the plain bootstrap).
+
+    Output: ``(cities, themes, sums)`` with cities sorted and ``sums[city] = (H, N)``: ``H`` an
+    (n_blocks x n_themes) array of hit counts, ``N`` the sentences per block. Blocks are ordered by
+    document and first sentence, so results never depend on input row order."""
+    wide, theme_ids = _wide_hits(coded)
+    idx = wide.index.to_frame(index=False)
+    if block_depth is None:
+        idx["block"] = idx["sentence_id"].astype(str)
+    else:
+        if int(block_depth) < 1:
+            raise ValueError(f"block_depth must be >= 1 or None, got {block_depth}")
+        paths = idx["section_path"] if "section_path" in idx.columns else pd.Series([""] * len(idx))
+        idx["block"] = [block_of(p, block_depth) for p in paths]
+    values = wide.to_numpy(dtype=float)
+    cities = sorted(idx["city"].unique().tolist())
+    sums = {}
+    for c in cities:
+        rows = np.flatnonzero((idx["city"] == c).to_numpy())
+        sub = idx.iloc[rows]  # sorted by doc_id, sentence_id (pivot_table sorts its index)
+        block_idx, keys = pd.factorize(pd.MultiIndex.from_arrays([sub["doc_id"], sub["block"]]), sort=False)
+        H = np.zeros((len(keys), len(theme_ids)))
+        np.add.at(H, block_idx, values[rows])
+        N = np.bincount(block_idx, minlength=len(keys)).astype(float)
+        sums[c] = (H, N)
+    return cities, theme_ids, sums
 
 
 def city_en_map(df: pd.DataFrame) -> dict[str, str]:
@@ -193,7 +263,7 @@ def city_en_map(df: pd.DataFrame) -> dict[str, str]:
 
 
 def theme_shares(coded: pd.DataFrame) -> pd.DataFrame:
-    """Share of each city's sentences that hit each theme.
+    """Share of each city's policy sentences that hit each theme.
 
     Input: output of :func:`code_sentences`.
 
@@ -202,14 +272,14 @@ def theme_shares(coded: pd.DataFrame) -> pd.DataFrame:
     These are shares *of sentences*: one sentence can hit several themes (or none), so a
     city's shares do **not** sum to 1 and must not be read as a composition of the text.
     """
-    cities, theme_ids, mats = _hit_matrices(coded)
+    cities, theme_ids, sums = block_sums(coded, None)
     names = city_en_map(coded)
     rows = []
     for c in cities:
-        m = mats[c]
-        hits = m.sum(axis=0)
+        H, N = sums[c]
+        hits, n = H.sum(axis=0), int(N.sum())
         for j, t in enumerate(theme_ids):
-            rows.append((c, names.get(c, pd.NA), t, m.shape[0], int(hits[j]), hits[j] / m.shape[0]))
+            rows.append((c, names.get(c, pd.NA), t, n, int(hits[j]), hits[j] / n))
     out = pd.DataFrame(rows, columns=["city", "city_en", "theme", "n_sentences", "n_hits", "share"])
     out["theme"] = pd.Categorical(out["theme"], categories=theme_ids)
     return out
@@ -229,74 +299,69 @@ def to_wide(shares: pd.DataFrame, value: str = "share") -> pd.DataFrame:
     return wide.sort_index()
 
 
-def _boot_counts(rng: np.random.Generator, n: int, n_boot: int) -> np.ndarray:
-    """Resampling with replacement expressed as multiplicity counts (n_boot x n).
+def boot_share_draws(sums: dict[str, tuple[np.ndarray, np.ndarray]], cities: Sequence[str], n_boot: int,
+                     rng: np.random.Generator, chunk: int = 500) -> dict[str, np.ndarray]:
+    """For each city (in the given order), an (n_boot x n_themes) array of resampled shares.
 
-    A multinomial(n, 1/n) draw is exactly the count vector of n draws with replacement, and
-    counts @ hits gives the resampled hit totals without materialising resampled rows.
-    """
-    return rng.multinomial(n, np.full(n, 1.0 / n), size=n_boot)
-
-
-def _boot_share_draws(
-    mats: dict[str, np.ndarray], cities: Sequence[str], n_boot: int, rng: np.random.Generator,
-    chunk: int = 200,
-) -> dict[str, np.ndarray]:
-    """For each city, an (n_boot x n_themes) array of resampled shares. Cities in given order."""
+    Blocks are drawn with replacement, as many as the city has; a draw is expressed as a
+    multinomial count vector (exactly the counts of n draws with replacement), so the resampled
+    share is ``counts @ H / counts @ N`` -- hits over sentences of the drawn blocks."""
     out = {}
     for c in cities:
-        m = mats[c]
-        n = m.shape[0]
+        H, N = sums[c]
+        n = len(N)
         parts = []
-        # chunks bound memory at chunk x n counts for cities with many sentences
-        for start in range(0, n_boot, chunk):
-            size = min(chunk, n_boot - start)
-            parts.append(_boot_counts(rng, n, size) @ m / n)
+        for start in range(0, n_boot, chunk):  # chunks bound memory at chunk x n counts
+            counts = rng.multinomial(n, np.full(n, 1.0 / n), size=min(chunk, n_boot - start))
+            parts.append((counts @ H) / (counts @ N)[:, None])
         out[c] = np.vstack(parts)
     return out
 
 
 def bootstrap_shares(
-    coded: pd.DataFrame, n_boot: int = 1000, seed: int = 0, ci: float = 0.95
+    coded: pd.DataFrame, n_boot: int = 1000, seed: int = 0, ci: float = 0.95,
+    block_depth: int | None = DEFAULT_BLOCK_DEPTH,
 ) -> pd.DataFrame:
-    """Percentile bootstrap intervals for the theme shares.
+    """Percentile block-bootstrap intervals for the theme shares.
 
-    Sentences are resampled with replacement *within each city* (the city's sample size is kept),
-    shares recomputed, and the ``(1-ci)/2`` and ``1-(1-ci)/2`` quantiles taken. Deterministic
-    for a given ``seed`` (one :class:`numpy.random.Generator`, cities drawn in sorted order).
+    Within each city, the blocks (sections at ``block_depth``, see :func:`block_sums`; None: single
+    sentences) are resampled with replacement, the share recomputed as hits over sentences of the
+    drawn blocks, and the ``(1-ci)/2`` and ``1-(1-ci)/2`` quantiles taken. Resampling sections
+    keeps a section's sentences together: they share a topic, so they are not independent draws,
+    and resampling single sentences would make the intervals too narrow. Deterministic for a given
+    ``seed`` (one :class:`numpy.random.Generator`, cities drawn in sorted order).
 
     Input: output of :func:`code_sentences`.
 
-    Output: long DataFrame, one row per city x theme, columns
-    ``city, city_en, theme, n_sentences, n_hits, share, lo, hi, se, ci, n_boot`` (``share`` is the
-    observed share, ``se`` the bootstrap standard deviation). Shares are of sentences and do
-    not sum to 1 (see :func:`theme_shares`). Note that a share of exactly 0 (or 1) gets a
-    degenerate interval [0, 0]: resampling cannot invent hits, so read those as "not observed"
-    rather than "certainly absent".
+    Output: long DataFrame, one row per city x theme, columns ``city, city_en, theme, n_sentences,
+    n_hits, share, lo, hi, se, ci, n_boot, n_blocks, block_depth`` (``share`` observed, ``se`` the
+    bootstrap standard deviation; ``block_depth`` 0 means single sentences). A share of exactly 0
+    (or 1) gets a degenerate interval: read it as "not observed", not "certainly absent".
     """
     if not (0 < ci < 1):
         raise ValueError(f"ci must be in (0, 1), got {ci}")
     if int(n_boot) < 1:
         raise ValueError(f"n_boot must be >= 1, got {n_boot}")
-    cities, theme_ids, mats = _hit_matrices(coded)
+    cities, theme_ids, sums = block_sums(coded, block_depth)
     base = theme_shares(coded)
     rng = np.random.default_rng(seed)
-    draws = _boot_share_draws(mats, cities, int(n_boot), rng)
+    draws = boot_share_draws(sums, cities, int(n_boot), rng)
     alpha = (1.0 - ci) / 2.0
-    lo_hi_se = []
+    rows = []
     for c in cities:
         d = draws[c]
-        lo = np.quantile(d, alpha, axis=0)
-        hi = np.quantile(d, 1.0 - alpha, axis=0)
+        lo, hi = np.quantile(d, alpha, axis=0), np.quantile(d, 1.0 - alpha, axis=0)
         se = d.std(axis=0, ddof=1) if d.shape[0] > 1 else np.zeros(d.shape[1])
         for j, t in enumerate(theme_ids):
-            lo_hi_se.append((c, t, lo[j], hi[j], se[j]))
-    extra = pd.DataFrame(lo_hi_se, columns=["city", "theme", "lo", "hi", "se"])
+            rows.append((c, t, lo[j], hi[j], se[j], len(sums[c][1])))
+    extra = pd.DataFrame(rows, columns=["city", "theme", "lo", "hi", "se", "n_blocks"])
     extra["theme"] = pd.Categorical(extra["theme"], categories=theme_ids)
     out = base.merge(extra, on=["city", "theme"], how="left", validate="one_to_one")
     out["ci"] = ci
     out["n_boot"] = int(n_boot)
-    return out
+    out["block_depth"] = 0 if block_depth is None else int(block_depth)
+    return out[["city", "city_en", "theme", "n_sentences", "n_hits", "share", "lo", "hi", "se", "ci", "n_boot",
+                "n_blocks", "block_depth"]]
 
 
 # --------------------------------------------------------------------------------------------

@@ -12,15 +12,15 @@ Both draw inside :func:`cjk_style` (Noto Sans SC, fixed dpi; the global rcParams
 :func:`save_figure` writes byte-stable files atomically. Modules: ``style`` (font, style context,
 saving), ``labels`` (words, wrapping, number formats, city names and colours), ``layout`` (the
 title block), then one module of charts per analysis: ``indicators`` (notebook 01), ``ambitions``
-(02), ``emphasis`` (03), ``profile`` (04).
+(02), ``emphasis`` and ``theme_checks`` (03: coding accuracy, differences between cities), ``profile`` (04).
 """
 from .ambitions import ambition_heatmap_figure, counts_log_figure, indicator_comparison_figure
 from .emphasis import (
+    cluster_stability_figure,
     dendrogram_figure,
-    jaccard_stability_figure,
     pca_biplot_figure,
+    plot_cluster_stability,
     plot_dendrogram,
-    plot_jaccard_stability,
     plot_pca_biplot,
     plot_silhouette,
     plot_theme_shares,
@@ -38,6 +38,7 @@ from .profile import (
     plot_nearest_peers,
 )
 from .style import cjk_style, save_figure
+from .theme_checks import differences_figure, plot_theme_accuracy, theme_accuracy_figure
 
 __all__ = [
     "cjk_style",
@@ -48,9 +49,10 @@ __all__ = [
     # notebook 02
     "indicator_comparison_figure", "ambition_heatmap_figure", "counts_log_figure",
     # notebook 03
-    "theme_shares_figure", "tfidf_terms_figure", "dendrogram_figure", "silhouette_figure",
-    "jaccard_stability_figure", "pca_biplot_figure",
-    "plot_theme_shares", "plot_dendrogram", "plot_silhouette", "plot_jaccard_stability", "plot_pca_biplot",
+    "theme_accuracy_figure", "theme_shares_figure", "differences_figure", "tfidf_terms_figure",
+    "dendrogram_figure", "silhouette_figure", "cluster_stability_figure", "pca_biplot_figure",
+    "plot_theme_accuracy", "plot_theme_shares", "plot_dendrogram", "plot_silhouette", "plot_cluster_stability",
+    "plot_pca_biplot",
     # notebook 04
     "city_targets_figure", "city_emphasis_figure", "nearest_peers_figure",
     "plot_city_targets", "plot_city_emphasis", "plot_nearest_peers",

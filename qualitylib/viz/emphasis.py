@@ -2,7 +2,7 @@
 
 Input: outputs of :mod:`qualitylib.analysis.themes` (``bootstrap_shares``),
 :mod:`qualitylib.analysis.tfidf` (``tfidf_profile``) and :mod:`qualitylib.analysis.clustering`
-(``cluster_cities``, ``silhouette_by_k``, ``bootstrap_jaccard``, ``pca_biplot_data``). Output:
+(``cluster_cities``, ``silhouette_by_k``, ``clusterboot``, ``pca_biplot_data``). Output:
 matplotlib Axes (``plot_*``) or titled Figures (``*_figure``); nothing is saved or shown here.
 
 Cities are ordered by pinyin and keep the same colour in every chart of a run, so a reader can
@@ -31,13 +31,13 @@ __all__ = [
     "tfidf_terms_figure",
     "plot_dendrogram", "dendrogram_figure",
     "plot_silhouette", "silhouette_figure",
-    "plot_jaccard_stability", "jaccard_stability_figure",
+    "plot_cluster_stability", "cluster_stability_figure",
     "plot_pca_biplot", "pca_biplot_figure",
 ]
 
 _BLUE, _RED = "#1f4e79", "#c00000"
-# Hennig's (2007) and Kaufman & Rousseeuw's reading bands: green good, yellow doubtful, red poor
-_GOOD, _DOUBT, _POOR = "#e5f2e5", "#f7f4e1", "#f8e5e5"
+# Kaufman & Rousseeuw's silhouette reading bands: green reasonable, yellow weak
+_GOOD, _DOUBT = "#e5f2e5", "#f7f4e1"
 
 
 # --------------------------------------------------------------------------------------------
@@ -98,6 +98,26 @@ def plot_theme_shares(boot: pd.DataFrame, *, ax: Axes | None = None, lang: str =
     return ax
 
 
+_SHARES_SUB = {
+    "zh": {
+        "blocks": "点：提及该主题的政策句子占比；横线：{ci:.0%} 区块自助法区间——按章节整体重抽样 {n_boot} 次"
+                  "（同一章节的句子话题相同，不是相互独立的样本）。一句话可涉及多个主题，故各主题占比之和不为 1。"
+                  "标题、文号、主送机关、日期和牵头单位说明不计入。",
+        "sentences": "点：提及该主题的政策句子占比；横线：{ci:.0%} 自助法区间（城市内逐句重抽样 {n_boot} 次，"
+                     "忽略了同一章节内句子的相关性，区间偏窄）。一句话可涉及多个主题，故各主题占比之和不为 1。",
+    },
+    "en": {
+        "blocks": "Dot: share of policy sentences mentioning the theme; bar: {ci:.0%} block-bootstrap interval, whole "
+                  "sections resampled {n_boot} times (sentences of one section share a topic, so they are not "
+                  "independent draws). A sentence can mention several themes, so shares do not sum to 1. Title, "
+                  "document number, addressees, dates and lead-agency notes are not counted.",
+        "sentences": "Dot: share of policy sentences mentioning the theme; bar: {ci:.0%} bootstrap interval from "
+                     "resampling single sentences {n_boot} times (ignores that sentences of one section go "
+                     "together: too narrow). A sentence can mention several themes, so shares do not sum to 1.",
+    },
+}
+
+
 @styled
 def theme_shares_figure(boot: pd.DataFrame, *, lang: str = "zh", sort_by_mean: bool = False) -> Figure:
     """:func:`plot_theme_shares` with title and reading note (interval level and replicates).
@@ -106,8 +126,10 @@ def theme_shares_figure(boot: pd.DataFrame, *, lang: str = "zh", sort_by_mean: b
     df, themes, cities = _shares_rows(boot, lang, sort_by_mean)
     ci = float(df["ci"].iloc[0]) if "ci" in df.columns else 0.95
     n_boot = int(df["n_boot"].iloc[0]) if "n_boot" in df.columns else "?"
+    blocks = int(df["block_depth"].iloc[0]) if "block_depth" in df.columns else 0
+    sub = _SHARES_SUB[lang]["blocks" if blocks else "sentences"].format(ci=ci, n_boot=n_boot)
     body = 1.5 + 0.42 * len(themes) * max(1.0, len(cities) / 4)
-    fig, top = titled_figure(10.0, body, T["shares_title"], T["shares_sub"].format(ci=ci, n_boot=n_boot))
+    fig, top = titled_figure(10.0, body, T["shares_title"], sub)
     plot_theme_shares(boot, ax=fig.add_subplot(111), lang=lang, sort_by_mean=sort_by_mean)
     tight_below_header(fig, top)
     return fig
@@ -254,53 +276,97 @@ def silhouette_figure(sil: pd.DataFrame, *, lang: str = "zh") -> Figure:
 
 
 # --------------------------------------------------------------------------------------------
-# cluster stability
+# cluster stability (documents resampled) against random partitions
 # --------------------------------------------------------------------------------------------
+_STAB_TEXT = {
+    "zh": {
+        "stab_title_few": "{n} 份文件不足以支持任何聚类：按文件重抽样的聚类稳定性与随机划分对照（k = {k}）",
+        "stab_title": "聚类稳定性：按文件重抽样（Hennig clusterboot，k = {k}）与随机划分对照",
+        "stab_sub": "蓝条：每个聚类在 {n_boot} 次有放回地重抽文件并重新聚类后的平均 Jaccard 相似度；"
+                    "灰色短线与横线：同样大小的随机划分得到的平均值及其 95% 分位数（机会水平）。"
+                    "蓝条不超过灰线，即与随机分组无异。Hennig 的 0.6/0.75 经验界线（虚线）只在高于机会水平且"
+                    "文件不少于 {min_docs} 份时才有意义。“随机 ≥”：得分不低于该聚类的随机划分所占比例。",
+        "stab_x": "平均 Jaccard 相似度",
+        "stab_baseline": "随机划分（均值与 95% 分位数）",
+        "stab_observed": "观测聚类",
+        "stab_p": "随机 ≥：{p:.0%}",
+        "not assessed": "不作判断", "stable": "高于随机且稳定", "doubtful": "存疑", "chance level": "与随机无异",
+    },
+    "en": {
+        "stab_title_few": "{n} documents cannot support any clustering: stability by resampling documents "
+                          "against random partitions (k = {k})",
+        "stab_title": "Cluster stability by resampling documents (Hennig's clusterboot, k = {k}) "
+                      "against random partitions",
+        "stab_sub": "Blue bar: each cluster's mean Jaccard similarity with its best match after drawing the documents "
+                    "with replacement and re-clustering {n_boot} times. Grey tick and line: the same statistic for "
+                    "random partitions with the same cluster sizes, mean and 95th percentile (chance level). A bar "
+                    "that does not pass the grey line is no better than a random grouping. Hennig's 0.6/0.75 rules "
+                    "of thumb (dashed) mean something only above chance and with at least {min_docs} documents. "
+                    "'random ≥': share of random partitions scoring at least as high.",
+        "stab_x": "Mean Jaccard similarity",
+        "stab_baseline": "random partitions (mean, 95th percentile)",
+        "stab_observed": "observed clusters",
+        "stab_p": "random ≥: {p:.0%}",
+        "not assessed": "not assessed", "stable": "stable above chance", "doubtful": "doubtful",
+        "chance level": "chance level",
+    },
+}
+
+
 @styled
-def plot_jaccard_stability(jac: pd.DataFrame, *, ax: Axes | None = None, lang: str = "zh",
+def plot_cluster_stability(stability: pd.DataFrame, *, ax: Axes | None = None, lang: str = "zh",
                            city_en: Mapping[str, str] | None = None) -> Axes:
-    """Bars of mean bootstrap Jaccard per cluster
-    (:func:`qualitylib.analysis.clustering.bootstrap_jaccard`) with Hennig's 0.6 and 0.75 lines;
-    each bar is labelled with its members and the reading. Output: the Axes drawn on."""
-    T = text(lang)
+    """Bars of each cluster's mean Jaccard under resampling of the documents
+    (:func:`qualitylib.analysis.clustering.clusterboot`), each with the random-partition baseline
+    (mean and 95th percentile) beside it; labelled with the members and the reading. Hennig's 0.6 and
+    0.75 lines are drawn dashed. Output: the Axes drawn on."""
+    T = {**text(lang), **_STAB_TEXT[lang]}
     ax = new_axes(ax)
     city_en = dict(city_en or {})
-    ax.axvspan(0.75, 1.0, color=_GOOD, zorder=0)
-    ax.axvspan(0.6, 0.75, color=_DOUBT, zorder=0)
-    ax.axvspan(0.0, 0.6, color=_POOR, zorder=0)
     labels = []
-    for y, r in enumerate(jac.to_dict("records")):
-        v = float(r["mean_jaccard"])
-        inside = not v < 0.85  # a long bar holds its own label, in white
-        ax.barh(y, v, color=_BLUE, height=0.55, zorder=2)
-        ax.text(v - 0.01 if inside else min(v, 0.98) + 0.01, y, f"{v:.2f} {T.get(r['reading'], r['reading'])}",
-                va="center", ha="right" if inside else "left", fontsize=9,
-                color="white" if inside else "black", zorder=3,
-                bbox=None if inside else dict(boxstyle="square,pad=0.15", fc="white", ec="none", alpha=0.8))
+    rows = stability.to_dict("records")
+    for y, r in enumerate(rows):
+        v, base, q95 = float(r["mean_jaccard"]), float(r["baseline_mean"]), float(r["baseline_q95"])
+        ax.barh(y, v, color=_BLUE, height=0.5, zorder=2, label=T["stab_observed"] if y == 0 else None)
+        ax.plot([base, q95], [y + 0.36, y + 0.36], color="0.45", lw=2.2, solid_capstyle="butt", zorder=3,
+                label=T["stab_baseline"] if y == 0 else None)
+        ax.plot([base], [y + 0.36], "|", color="0.2", ms=11, mew=2, zorder=4)
+        ax.text(1.015, y + 0.36, T["stab_p"].format(p=float(r["p_random"])), va="center",
+                ha="left", fontsize=8, color="0.3", zorder=4)
+        reading = T.get(r["reading"], r["reading"])
+        ax.text(0.01, y, f"{v:.2f} · {reading}", va="center", ha="left", fontsize=9, color="white", zorder=4)
         members = [m for m in str(r["members"]).split("、") if m]
         names = T["sep"].join(sorted(city_name(m, lang, city_en) for m in members))
         labels.append(shorten(names, 2.4, 9, 3))
-    ax.set_yticks(range(len(jac)))
+    for x in (0.6, 0.75):
+        ax.axvline(x, color="0.55", lw=0.8, ls="--", zorder=1)
+    ax.set_yticks(range(len(rows)))
     ax.set_yticklabels(labels, fontsize=9)
-    ax.set_ylim(len(jac) - 0.5, -0.5)
-    ax.set_xlim(0, 1)
-    ax.axvline(0.6, color="0.4", lw=0.8, ls="--")
-    ax.axvline(0.75, color="0.4", lw=0.8, ls="--")
-    ax.set_xlabel(T["jacc_x"])
+    ax.set_ylim(len(rows) - 0.4, -0.6)
+    ax.set_xlim(0, 1.17)  # room right of 1 for the share of random partitions
+    ax.set_xticks(np.linspace(0, 1, 6))
+    ax.set_xlabel(T["stab_x"])
     despine(ax, ("top", "right"))
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, frameon=False, fontsize=9)
     return ax
 
 
 @styled
-def jaccard_stability_figure(jac: pd.DataFrame, *, lang: str = "zh", k: int | None = None,
+def cluster_stability_figure(stability: pd.DataFrame, *, lang: str = "zh", k: int | None = None,
                              city_en: Mapping[str, str] | None = None) -> Figure:
-    """:func:`plot_jaccard_stability` with title (``k``, default: the number of clusters) and the
-    reading bands explained. Output: Figure."""
-    T = text(lang)
-    n_boot = int(jac["n_boot"].iloc[0]) if not jac.empty else 0
-    title = T["jacc_title"].format(k=k if k is not None else len(jac))
-    fig, top = titled_figure(8.5, 1.2 + 0.55 * max(len(jac), 1), title, T["jacc_sub"].format(n_boot=n_boot))
-    plot_jaccard_stability(jac, ax=fig.add_subplot(111), lang=lang, city_en=city_en)
+    """:func:`plot_cluster_stability` under a title that, below the minimum number of documents,
+    says that no clustering is supported (never "stable"). Output: Figure."""
+    from ..analysis.clustering import MIN_DOCUMENTS
+
+    T = {**text(lang), **_STAB_TEXT[lang]}
+    if stability.empty:
+        raise ValueError("stability must be a non-empty clusterboot() frame")
+    n = int(stability["n_documents"].iloc[0])
+    k = k if k is not None else len(stability)
+    key = "stab_title_few" if n < MIN_DOCUMENTS else "stab_title"
+    fig, top = titled_figure(9.0, 1.6 + 0.62 * len(stability), T[key].format(n=n, k=k),
+                             T["stab_sub"].format(n_boot=int(stability["n_boot"].iloc[0]), min_docs=MIN_DOCUMENTS))
+    plot_cluster_stability(stability, ax=fig.add_subplot(111), lang=lang, city_en=city_en)
     tight_below_header(fig, top)
     return fig
 

@@ -1,7 +1,8 @@
 """Charts of one city (notebook 04): its targets, its theme emphasis, its nearest peers.
 
-Input: the indicator table (and ``documents.csv``), the bootstrap theme shares of
-:func:`qualitylib.analysis.themes.bootstrap_shares`, or the peers of
+Input: the indicator table (and ``documents.csv``), the block-bootstrap theme shares of
+:func:`qualitylib.analysis.themes.bootstrap_shares` (and the corrected differences of
+:func:`qualitylib.analysis.differences.pairwise_differences`), or the peers of
 :func:`qualitylib.analysis.comparability.nearest_peers`, plus a city in Chinese or pinyin. Output:
 matplotlib Axes (``plot_*``) or titled Figures (``*_figure``); nothing is saved or shown here.
 """
@@ -154,12 +155,50 @@ def _present_themes(boot: pd.DataFrame, lang: str) -> tuple[dict[str, str], list
     return labels, [t for t in labels if t in set(boot["theme"].astype(str))]
 
 
+_EMPH_TEXT = {
+    "zh": {
+        "emph_sub_blocks": "彩色点与横线：{city}提及该主题的政策句子占比及 {ci:.0%} 区块自助法区间（按章节整体重抽样 {n_boot} 次）；"
+                           "灰点：其他城市的占比。",
+        "emph_sub_sentences": "彩色点与横线：{city}提及该主题的政策句子占比及 {ci:.0%} 自助法区间（逐句重抽样 {n_boot} 次，偏窄）；"
+                              "灰点：其他城市的占比。",
+        "emph_sub_diffs": "带黑圈的灰点：经 {m} 个比较校正后与{city}差异可信的城市（本图中 {n} 个）；无黑圈则数据不足以区分，"
+                          "不论区间是否重叠。",
+        "emph_sub_nodiffs": "一个城市的区间并不检验两市之差：可信的差异见 03 号笔记本的差异图。",
+        "credible_other": "差异可信的城市",
+    },
+    "en": {
+        "emph_sub_blocks": "Coloured dot and bar: share of {city}'s policy sentences mentioning the theme with a {ci:.0%} "
+                           "block-bootstrap interval (whole sections resampled {n_boot} times); grey dots: the other "
+                           "cities.",
+        "emph_sub_sentences": "Coloured dot and bar: share of {city}'s policy sentences mentioning the theme with a "
+                              "{ci:.0%} bootstrap interval (single sentences resampled {n_boot} times: too narrow); grey "
+                              "dots: the other cities.",
+        "emph_sub_diffs": "A grey dot ringed in black differs credibly from {city} after correction for {m} comparisons "
+                          "({n} here); without a ring the data cannot tell the two apart, overlapping or not.",
+        "emph_sub_nodiffs": "One city's interval is no test of a difference between two cities: see the differences "
+                            "figure of notebook 03.",
+        "credible_other": "credibly different city",
+    },
+}
+
+
+def _credible_others(differences: pd.DataFrame | None, zh: str) -> pd.DataFrame:
+    """(theme, other city) pairs whose difference with ``zh`` is credible."""
+    if differences is None or differences.empty:
+        return pd.DataFrame(columns=["theme", "other"])
+    d = differences[differences["credible"].astype(bool) & ((differences["city_a"] == zh) | (differences["city_b"] == zh))]
+    other = np.where(d["city_a"] == zh, d["city_b"], d["city_a"])
+    return pd.DataFrame({"theme": d["theme"].astype(str).to_numpy(), "other": other})
+
+
 @styled
-def plot_city_emphasis(boot: pd.DataFrame, city: str, *, ax: Axes | None = None, lang: str = "zh") -> Axes:
+def plot_city_emphasis(boot: pd.DataFrame, city: str, *, ax: Axes | None = None, lang: str = "zh",
+                       differences: pd.DataFrame | None = None) -> Axes:
     """One city's theme shares with bootstrap intervals, against the other cities' shares (grey).
-    Input: :func:`qualitylib.analysis.themes.bootstrap_shares` output, a city (Chinese or pinyin).
-    Output: the Axes drawn on."""
-    T = text(lang)
+    Input: :func:`qualitylib.analysis.themes.bootstrap_shares` output, a city (Chinese or pinyin),
+    optionally :func:`qualitylib.analysis.differences.pairwise_differences` output: other cities
+    that differ credibly from this one on a theme get a black ring. Output: the Axes drawn on."""
+    T = {**text(lang), **_EMPH_TEXT[lang]}
     ax = new_axes(ax)
     zh, en = resolve_city(boot, city)
     name = city_name(zh, lang, en)
@@ -171,6 +210,11 @@ def plot_city_emphasis(boot: pd.DataFrame, city: str, *, ax: Axes | None = None,
         if i % 2 == 0:
             ax.axhspan(i - 0.5, i + 0.5, color="0.96", zorder=0)
     ax.plot(others["share"], others["theme"].map(ypos), "o", color="0.7", ms=5, label=T["others"], zorder=2)
+    credible = _credible_others(differences, zh)
+    if not credible.empty:
+        ringed = others.merge(credible, left_on=["theme", "city"], right_on=["theme", "other"])
+        ax.plot(ringed["share"], ringed["theme"].map(ypos), "o", mfc="0.7", mec="black", mew=1.4, ms=7,
+                label=T["credible_other"], zorder=3)
     y = np.arange(len(themes))
     ax.hlines(y, me["lo"], me["hi"], color=_CITY_BLUE, lw=2.2, zorder=3)
     ax.plot(me["share"], y, "o", color=_CITY_BLUE, ms=8, label=name, zorder=4)
@@ -188,18 +232,26 @@ def plot_city_emphasis(boot: pd.DataFrame, city: str, *, ax: Axes | None = None,
 
 
 @styled
-def city_emphasis_figure(boot: pd.DataFrame, city: str, *, lang: str = "zh") -> Figure:
-    """:func:`plot_city_emphasis` with a title naming the city and how to read the interval.
-    Output: Figure."""
-    T = text(lang)
+def city_emphasis_figure(boot: pd.DataFrame, city: str, *, lang: str = "zh",
+                         differences: pd.DataFrame | None = None) -> Figure:
+    """:func:`plot_city_emphasis` with a title naming the city and a subtitle saying how the interval
+    was made and how (not) to read overlaps. Output: Figure."""
+    T = {**text(lang), **_EMPH_TEXT[lang]}
     zh, en = resolve_city(boot, city)
     name = city_name(zh, lang, en)
     _, themes = _present_themes(boot, lang)
     ci = float(boot["ci"].iloc[0]) if "ci" in boot.columns else 0.95
     n_boot = int(boot["n_boot"].iloc[0]) if "n_boot" in boot.columns else 0
-    fig, top = titled_figure(9.0, 0.9 + 0.36 * len(themes), T["emph_title"].format(city=name),
-                             T["emph_sub"].format(city=name, ci=ci, n_boot=n_boot))
-    plot_city_emphasis(boot, city, ax=fig.add_subplot(111), lang=lang)
+    blocks = int(boot["block_depth"].iloc[0]) if "block_depth" in boot.columns else 0
+    sub = T["emph_sub_blocks" if blocks else "emph_sub_sentences"].format(city=name, ci=ci, n_boot=n_boot)
+    sep = "" if lang == "zh" else " "
+    if differences is not None and not differences.empty:
+        m = int(differences["n_comparisons"].iloc[0]) if "n_comparisons" in differences.columns else len(differences)
+        sub += sep + T["emph_sub_diffs"].format(city=name, m=m, n=len(_credible_others(differences, zh)))
+    else:
+        sub += sep + T["emph_sub_nodiffs"]
+    fig, top = titled_figure(9.0, 0.9 + 0.36 * len(themes), T["emph_title"].format(city=name), sub)
+    plot_city_emphasis(boot, city, ax=fig.add_subplot(111), lang=lang, differences=differences)
     tight_below_header(fig, top)
     return fig
 

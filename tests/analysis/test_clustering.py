@@ -1,4 +1,5 @@
-"""Tests for qualitylib.analysis.clustering: trees, silhouette, bootstrap Jaccard, PCA."""
+"""Tests for qualitylib.analysis.clustering: trees, silhouette, clusterboot stability against random
+partitions, agreement with document attributes, PCA."""
 from __future__ import annotations
 
 import numpy as np
@@ -42,47 +43,86 @@ def test_silhouette_too_few_cities(wide):
     assert sil.empty and "at least 3" in sil.attrs["reason"]
 
 
-def test_bootstrap_jaccard(coded):
-    a = clustering.bootstrap_jaccard(coded, k=3, n_boot=60, seed=5)
-    b = clustering.bootstrap_jaccard(coded, k=3, n_boot=60, seed=5)
+# --- stability: Hennig's clusterboot against random partitions ------------------------------------
+def test_clusterwise_jaccard_by_hand():
+    labels = np.array([0, 0, 1])
+    samples = np.array([[0, 1, 2], [0, 0, 2], [0, 0, 1]])
+    boot = np.array([[0, 1, 1], [0, 0, 1], [0, 0, 0]])
+    jac = clustering.clusterwise_jaccard(labels, samples, boot)
+    # replicate 1: {0,1} vs best {0} (1/2); {2} vs {1,2} (1/2). Replicate 2: the duplicate of 0
+    # counts twice and both clusters are found again. Replicate 3: object 2 not drawn -> NaN
+    assert jac[0] == pytest.approx([0.5, 0.5])
+    assert jac[1] == pytest.approx([1.0, 1.0])
+    assert jac[2, 0] == pytest.approx(1.0) and np.isnan(jac[2, 1])
+
+
+def test_random_partition_baseline_by_hand():
+    # three objects, clusters {0,1} and {2}, one replicate that finds them exactly: the three
+    # distinct partitions of sizes (2, 1) score 1, 1/2 and 1/2 -> chance level 2/3, not 0
+    null, exact = clustering.random_partition_baseline(np.array([0, 0, 1]), np.array([[0, 1, 2]]),
+                                                       np.array([[0, 0, 1]]))
+    assert exact and null.shape == (3, 2)
+    assert null.mean(axis=0) == pytest.approx([2 / 3, 2 / 3])
+
+
+def test_random_split_of_five_scores_well_above_zero(wide):
+    # the point of the baseline: with five objects chance alone gives high Jaccard values
+    st = clustering.clusterboot(wide, 3, n_boot=300, seed=0)
+    assert (st["baseline_mean"] > 0.45).all()
+    assert st["exact_baseline"].all() and (st["n_random"] == 30).all()  # 5!/(2!2!1!) labelled partitions
+
+
+def test_clusterboot_at_five_documents_gives_no_reading(wide):
+    a = clustering.clusterboot(wide, 3, n_boot=200, seed=5)
+    b = clustering.clusterboot(wide, 3, n_boot=200, seed=5)
     pd.testing.assert_frame_equal(a, b)
-    assert list(a.columns) == ["cluster", "members", "size", "mean_jaccard", "n_dissolved",
-                               "n_recovered", "n_boot", "reading"]
-    assert len(a) == 3 and a["size"].sum() == 5
-    assert a["mean_jaccard"].between(0, 1).all()
-    assert set(a["members"]) == {"乙市、甲市", "丁市、丙市", "戊市"}
-    assert (a["reading"] == "stable").all()
-    assert set(a["reading"]) <= {"stable", "doubtful", "not to be trusted"}
+    assert list(a.columns) == ["cluster", "members", "size", "mean_jaccard", "n_present", "baseline_mean",
+                               "baseline_q95", "p_random", "n_random", "exact_baseline", "n_documents", "n_boot",
+                               "reading"]
+    assert set(a["members"]) == {"乙市、甲市", "丁市、丙市", "戊市"} and a["size"].sum() == 5
+    assert a["mean_jaccard"].between(0, 1).all() and (a["n_present"] <= 200).all()
+    assert (a["reading"] == "not assessed").all()  # five documents: never "stable"
+    assert clustering.clustering_verdict(a) == "not supported (too few documents)"
 
 
-def test_bootstrap_jaccard_flags_unstable_split():
-    # six cities drawn from the *same* sentence pool: any 3-cluster split is noise, and the
-    # bootstrap must not call it stable (contrast with the structured cities above)
-    parts = []
-    for i in range(6):
-        p = themes.synthetic_sentences(n_per_city=25, seed=10 + i, cities=["甲市"])
-        parts.append(p.assign(city=f"城{i}", city_en=f"C{i}", doc_id=f"d{i}"))
-    res = clustering.bootstrap_jaccard(themes.code_sentences(pd.concat(parts, ignore_index=True)), k=3, n_boot=80, seed=0)
-    assert res["size"].sum() == 6
-    assert (res["reading"] != "stable").all()
-    assert res["mean_jaccard"].mean() < 0.75
+def _groups(n_per_group: int, spread: float, seed: int) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    A, B = np.array([0.4, 0.1, 0.05, 0.05, 0.3]), np.array([0.05, 0.3, 0.4, 0.2, 0.05])
+    rows = [A + rng.normal(0, spread, 5) for _ in range(n_per_group)] + \
+           [B + rng.normal(0, spread, 5) for _ in range(n_per_group)]
+    return pd.DataFrame(np.clip(rows, 0.01, None), index=[f"c{i:02d}" for i in range(2 * n_per_group)],
+                        columns=list("abcde"))
 
 
-@pytest.mark.parametrize("value, reading", [
-    (0.9, "stable"), (0.75, "stable"), (0.7, "doubtful"), (0.6, "doubtful"), (0.59, "not to be trusted"),
-])
-def test_stability_reading(value, reading):
-    assert clustering.stability_reading(value) == reading
+def test_clusterboot_finds_real_groups_among_enough_documents():
+    st = clustering.clusterboot(_groups(5, 0.02, 0), 2, n_boot=200, seed=0)
+    assert not st["exact_baseline"].any() and (st["n_random"] == 5040).all()
+    assert (st["mean_jaccard"] > 0.95).all() and (st["baseline_mean"] < 0.7).all()
+    assert (st["p_random"] <= 0.05).all() and (st["reading"] == "stable").all()
+    assert clustering.clustering_verdict(st) == "stable"
 
 
-def test_bootstrap_jaccard_errors(coded):
+def test_clusterboot_errors(wide):
     with pytest.raises(ValueError, match="k must be in 2..4"):
-        clustering.bootstrap_jaccard(coded, k=5)
-    two = coded[coded["city"].isin(["甲市", "乙市"])]
-    with pytest.raises(ValueError, match="at least 3 cities"):
-        clustering.bootstrap_jaccard(two, k=2)
-    with pytest.raises(ValueError, match="missing column"):
-        clustering.bootstrap_jaccard(coded.drop(columns="hit"), k=2)
+        clustering.clusterboot(wide, k=5)
+    with pytest.raises(ValueError, match="at least 3"):
+        clustering.clusterboot(wide.iloc[:2], k=2)
+    with pytest.raises(ValueError, match="n_boot"):
+        clustering.clusterboot(wide, k=2, n_boot=0)
+
+
+# --- do the clusters just reproduce a document attribute? ------------------------------------------
+def test_partition_agreement():
+    plan = {"温州": "annual", "宜昌": "annual", "芜湖": "multi", "泰安": "multi", "银川": "multi"}
+    same = clustering.partition_agreement({"温州": 1, "宜昌": 1, "芜湖": 2, "泰安": 2, "银川": 2}, plan)
+    assert same["same_partition"] and same["pure"] and same["adjusted_rand"] == pytest.approx(1.0)
+    assert same["p_random"] == pytest.approx(0.1)  # 1 of the 10 ways to pick two of five
+    # the two annual plans alone, the rest together: follows plan type without being it
+    finer = clustering.partition_agreement({"温州": 1, "宜昌": 2, "芜湖": 3, "泰安": 3, "银川": 3}, plan)
+    assert finer["pure"] and not finer["same_partition"] and 0 < finer["adjusted_rand"] < 1
+    across = clustering.partition_agreement({"温州": 1, "芜湖": 1, "宜昌": 2, "泰安": 2, "银川": 2}, plan)
+    assert not across["pure"] and across["adjusted_rand"] < 0.5
+    assert clustering.partition_agreement({"温州": 1}, plan)["n"] == 1
 
 
 # --- PCA -------------------------------------------------------------------------------------

@@ -42,10 +42,6 @@ def curated() -> dict[str, dict]:
 # Seeds: inference agrees with the curated documents.csv
 # ------------------------------------------------------------------------------------------------
 
-SEED_IDS = ["000_046505ed9ec08cda", "001_3ec8c45db7a89b0a", "002_ff6592d0f8b846ae",
-            "003_ddbf447394a1dcdd", "004_e2ac1e6326ae13a9"]
-
-
 @pytest.mark.parametrize("doc_id", SEED_IDS)
 def test_inference_agrees_with_curated_seed(doc_id, seed_texts, curated):
     full, body = seed_texts[doc_id]

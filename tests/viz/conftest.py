@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from qualitylib.analysis import clustering, themes  # noqa: E402
+from qualitylib.analysis import clustering, differences, theme_evaluation, themes  # noqa: E402
 from qualitylib.analysis.tfidf import tfidf_profile  # noqa: E402
 from qualitylib.tables import policy_sentences  # noqa: E402
 
@@ -33,8 +33,19 @@ def results(tables) -> dict:
         "sentences": s, "coded": coded, "boot": boot, "wide": wide, "Z": Z, "labels": labels,
         "sil": clustering.silhouette_by_k(wide), "pca": clustering.pca_biplot_data(wide),
         "tfidf": tfidf_profile(s, top_n=8), "city_en": themes.city_en_map(s),
-        "jaccard": clustering.bootstrap_jaccard(coded, 2, n_boot=10, seed=1),
+        "stability": clustering.clusterboot(wide, 2, n_boot=20, seed=1),
+        "diffs": differences.pairwise_differences(coded, n_boot=500, seed=1),
+        "accuracy": _dev_scores(),
     }
+
+
+def _dev_scores():
+    from qualitylib.paths import find_root
+
+    gold = theme_evaluation.load_theme_gold(find_root() / "data" / "annotations" / "themes_dev.csv")
+    ids = themes.load_themes()["theme"].tolist()
+    return theme_evaluation.score_labels(theme_evaluation.label_matrix(gold["themes"], ids),
+                                         theme_evaluation.code_frame(gold), ids)
 
 
 @pytest.fixture(autouse=True)
@@ -63,8 +74,10 @@ def figure_makers(tables, results, national) -> dict:
         "dendrogram": lambda lang: viz.dendrogram_figure(r["Z"], r["labels"], method="average", metric="cosine",
                                                          lang=lang, city_en=r["city_en"]),
         "silhouette": lambda lang: viz.silhouette_figure(r["sil"], lang=lang),
-        "jaccard_stability": lambda lang: viz.jaccard_stability_figure(r["jaccard"], lang=lang, k=2,
+        "cluster_stability": lambda lang: viz.cluster_stability_figure(r["stability"], lang=lang, k=2,
                                                                        city_en=r["city_en"]),
+        "differences": lambda lang: viz.differences_figure(r["diffs"], lang=lang, city_en=r["city_en"]),
+        "theme_accuracy": lambda lang: viz.theme_accuracy_figure(r["accuracy"], lang=lang, n_sentences=138),
         "pca_biplot": lambda lang: viz.pca_biplot_figure(*r["pca"], lang=lang, city_en=r["city_en"]),
         "city_targets": lambda lang: viz.city_targets_figure(t, "Tai'an", lang=lang, documents=d),
         "city_emphasis": lambda lang: viz.city_emphasis_figure(r["boot"], "温州市", lang=lang),
@@ -88,8 +101,9 @@ def axes_makers(tables, results) -> dict:
         "plot_dendrogram": lambda ax, lang: viz.plot_dendrogram(r["Z"], r["labels"], ax=ax, lang=lang,
                                                                 city_en=r["city_en"]),
         "plot_silhouette": lambda ax, lang: viz.plot_silhouette(r["sil"], ax=ax, lang=lang),
-        "plot_jaccard_stability": lambda ax, lang: viz.plot_jaccard_stability(r["jaccard"], ax=ax, lang=lang,
+        "plot_cluster_stability": lambda ax, lang: viz.plot_cluster_stability(r["stability"], ax=ax, lang=lang,
                                                                               city_en=r["city_en"]),
+        "plot_theme_accuracy": lambda ax, lang: viz.plot_theme_accuracy(r["accuracy"], ax=ax, lang=lang),
         "plot_pca_biplot": lambda ax, lang: viz.plot_pca_biplot(*r["pca"], ax=ax, lang=lang, city_en=r["city_en"]),
         "plot_city_targets": lambda ax, lang: viz.plot_city_targets(t, "Tai'an", ax=ax, lang=lang, documents=d),
         "plot_city_emphasis": lambda ax, lang: viz.plot_city_emphasis(r["boot"], "温州市", ax=ax, lang=lang),

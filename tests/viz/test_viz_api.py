@@ -20,7 +20,8 @@ from qualitylib import viz
 
 LANGS = ("zh", "en")
 FIGURES = ["coverage_matrix", "family_counts", "indicator_comparison", "ambition_heatmap", "counts_log",
-           "theme_shares", "tfidf_terms", "dendrogram", "silhouette", "jaccard_stability", "pca_biplot",
+           "theme_accuracy", "theme_shares", "differences", "tfidf_terms", "dendrogram", "silhouette",
+           "cluster_stability", "pca_biplot",
            "city_targets", "city_emphasis", "nearest_peers"]
 AXES = sorted(n for n in viz.__all__ if n.startswith("plot_"))
 
@@ -49,7 +50,7 @@ def test_every_chart_is_covered(figure_makers, axes_makers):
     figure_level = sorted(n.removesuffix("_figure") for n in viz.__all__
                           if n.endswith("_figure") and n != "save_figure")
     assert figure_level == sorted(FIGURES) == sorted(figure_makers)
-    assert AXES == sorted(axes_makers) and len(AXES) == 10
+    assert AXES == sorted(axes_makers) and len(AXES) == 11
     # every single-panel chart has both levels
     assert all(f"{name.removeprefix('plot_')}_figure" in viz.__all__ for name in AXES)
 
@@ -84,7 +85,8 @@ def test_figure_has_title_in_its_language_and_all_glyphs(name, lang, figure_make
     assert _glyph_problems(fig, tmp_path / name) == []
 
 
-@pytest.mark.parametrize("name", [n for n in FIGURES if n not in ("city_targets", "tfidf_terms", "silhouette")])
+@pytest.mark.parametrize("name", [n for n in FIGURES
+                                  if n not in ("city_targets", "tfidf_terms", "silhouette", "theme_accuracy")])
 def test_english_figures_name_cities_in_pinyin(name, figure_makers, tables):
     text = _all_text(figure_makers[name]("en"))
     docs = tables["documents"]

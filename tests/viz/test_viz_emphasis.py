@@ -1,7 +1,8 @@
 """Tests for qualitylib.viz.emphasis (notebook 03): theme shares, TF-IDF terms, dendrogram,
-silhouette, cluster stability and the PCA biplot."""
+silhouette, cluster stability against random partitions and the PCA biplot."""
 from __future__ import annotations
 
+import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
@@ -88,16 +89,30 @@ def test_silhouette_plot_handles_empty(results):
     assert "at least 3" in texts
 
 
-def test_jaccard_bars_and_readings(results):
-    jac = results["jaccard"]
+def test_stability_bars_with_random_partition_baseline(results):
+    st = results["stability"]
     _, ax = plt.subplots()
-    viz.plot_jaccard_stability(jac, ax=ax, lang="en", city_en=results["city_en"])
-    bars = [p for p in ax.patches if p.get_height() == pytest.approx(0.55)]
-    assert len(bars) == len(jac) == 2
-    assert np.allclose(sorted(b.get_width() for b in bars), sorted(jac["mean_jaccard"]))
-    readings = " ".join(t.get_text() for t in ax.texts)
-    assert all(r in readings for r in jac["reading"])
-    assert "jaccard" in viz.jaccard_stability_figure(jac, lang="en", k=2).get_suptitle().lower()
+    viz.plot_cluster_stability(st, ax=ax, lang="en", city_en=results["city_en"])
+    bars = [p for p in ax.patches if p.get_height() == pytest.approx(0.5)]
+    assert len(bars) == len(st) == 2
+    assert np.allclose(sorted(b.get_width() for b in bars), sorted(st["mean_jaccard"]))
+    # the baseline: a grey line from the random-partition mean to its 95th percentile per cluster
+    baselines = [ln for ln in ax.lines if ln.get_linewidth() == pytest.approx(2.2)]
+    assert sorted(tuple(ln.get_xdata()) for ln in baselines) == sorted(zip(st["baseline_mean"], st["baseline_q95"]))
+    texts = " ".join(t.get_text() for t in ax.texts)
+    assert "not assessed" in texts and "random ≥" in texts
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_stability_figure_never_says_stable_with_five_documents(results, lang):
+    fig = viz.cluster_stability_figure(results["stability"], lang=lang, k=2, city_en=results["city_en"])
+    words = " ".join(t.get_text() for t in fig.findobj(matplotlib.text.Text))
+    assert "5" in fig.get_suptitle()
+    if lang == "en":
+        assert "cannot support any clustering" in fig.get_suptitle()
+        assert "stable" not in words.replace("Hennig", "")
+    else:
+        assert "不足以支持任何聚类" in fig.get_suptitle() and "稳定，" not in words and "高于随机且稳定" not in words
 
 
 def test_pca_biplot_needs_two_components(results):

@@ -61,3 +61,22 @@ def test_nearest_peers_in_order_and_empty(results):
     empty = pd.DataFrame(columns=["peer", "cosine", "rank"])
     _, ax = plt.subplots()
     assert viz.plot_nearest_peers(empty, "温州市", ax=ax) is ax and not ax.axison
+
+
+def test_city_emphasis_rings_credibly_different_cities():
+    from qualitylib.analysis import differences, themes
+
+    coded = themes.code_sentences(themes.synthetic_sentences(n_per_city=150, seed=1))
+    boot = themes.bootstrap_shares(coded, n_boot=200, seed=1)
+    diffs = differences.pairwise_differences(coded, n_boot=3000, seed=1)
+    _, ax = plt.subplots()
+    viz.plot_city_emphasis(boot, "甲市", ax=ax, lang="en", differences=diffs)
+    legend = [x.get_text() for x in ax.get_legend().get_texts()]
+    assert legend == ["other cities", "credibly different city", "Jiashi"]
+    ringed = next(ln for ln in ax.lines if ln.get_label() == "credibly different city")
+    mine = diffs[(diffs["city_a"] == "甲市") | (diffs["city_b"] == "甲市")]
+    assert len(ringed.get_xdata()) == int(mine["credible"].sum()) > 0
+    fig = viz.city_emphasis_figure(boot, "甲市", lang="en", differences=diffs)
+    assert any("ringed in black" in t.get_text() and "block-bootstrap" in t.get_text() for t in fig.texts)
+    plain = viz.city_emphasis_figure(boot, "甲市", lang="en")
+    assert any("no test of a difference" in t.get_text() for t in plain.texts)

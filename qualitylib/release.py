@@ -82,6 +82,9 @@ TABLES: dict[str, dict[str, Any]] = {
             "script": ("string", "Script of the raw text: simplified or traditional (converted to simplified for analysis)."),
             "doc_number": ("string", "Official document number (文号), when the text gives one."),
             "title": ("string", "Document title in Chinese."),
+            "source_url": ("string", "Address the document was retrieved from, where recorded at collection (curated); empty when unknown, as for the five seeds."),
+            "retrieved": ("date", "Date the copy was retrieved (YYYY-MM-DD), where recorded; empty when unknown."),
+            "source_site": ("string", "Publishing website, where recorded; empty when unknown."),
             "encoding": ("string", "Character encoding the raw file was decoded from."),
             "sha256": ("string", "SHA-256 of the raw file bytes (hex)."),
             "n_sections": ("integer", "Number of section headings found."),
@@ -118,6 +121,8 @@ TABLES: dict[str, dict[str, Any]] = {
             "number_text": ("string", "The number as written, with its unit (e.g. 98%, 三项)."),
             "indicator": ("string", "Indicator phrase the number measures, as read from the clause."),
             "section": ("string", "Headings above the target, outermost first, joined by ' > '."),
+            "page": ("integer", "For a PDF source: the 1-based page the number stands on (offsets are then within the extracted text); empty for other formats."),
+            "paragraph": ("integer", "For a Word (.docx) source: the paragraph index the number stands in; empty for other formats."),
         },
     },
     "indicator_table": {

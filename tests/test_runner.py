@@ -15,9 +15,11 @@ ROOT = Path(__file__).resolve().parents[1]
 CITIES = ("Taian", "Wenzhou", "Wuhu", "Yichang", "Yinchuan")
 FIGURES = [
     "01_coverage_matrix", "01_family_counts",
-    "02_indicator_comparison", "02_ambition_heatmap", "02_counts_log",
-    "03_theme_shares", "03_tfidf_terms", "03_dendrogram", "03_silhouette", "03_jaccard_stability", "03_pca_biplot",
+    "02_reference_gaps", "02_indicator_comparison", "02_counts_log",
+    "03_theme_shares", "03_tfidf_terms", "03_dendrogram", "03_silhouette", "03_cluster_stability", "03_pca_biplot",
+    "03_differences", "03_theme_accuracy",
     *[f"04_city_{c}_{part}" for c in CITIES for part in ("targets", "emphasis", "peers")],
+    "05_lead_shares", "05_agency_theme_matrix", "05_agency_theme_network", "05_concreteness", "05_target_kinds",
 ]
 
 
@@ -36,13 +38,13 @@ def test_every_notebook_runs_and_writes_its_figures(small_run):
     assert not missing, f"figures not written: {missing}"
     reports = {p.name for p in (out / "reports").iterdir()}
     expected = {"01_indicator_table", "02_compare_ambitions", "03_policy_emphasis",
-                *[f"04_city_profile_{c}" for c in CITIES]}
+                *[f"04_city_profile_{c}" for c in CITIES], "05_responsibility_and_commitment"}
     for stem in expected:
         assert f"{stem}.ipynb" in reports and f"{stem}.html" in reports, stem
     assert not [r for r in reports if r.startswith(".")], f"temporary files left behind: {reports}"
     for table in ("documents", "sentences", "targets", "indicator_table", "codebook", "failures"):
         assert (out / "processed" / f"{table}.csv").is_file()
-    assert "notebook 1/" in stderr and "all 8 notebook runs succeeded" in stderr  # progress on stderr
+    assert "notebook 1/" in stderr and "all 9 notebook runs succeeded" in stderr  # progress on stderr
 
 
 @pytest.mark.slow

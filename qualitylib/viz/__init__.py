@@ -11,8 +11,8 @@ matplotlib objects, in seaborn's two levels --
 Both draw inside :func:`cjk_style` (Noto Sans SC, fixed dpi; the global rcParams are left alone), and
 :func:`save_figure` writes byte-stable files atomically. Modules: ``style`` (font, style context,
 saving), ``labels`` (words, wrapping, number formats, city names and colours), ``layout`` (the
-title block), then one module of charts per analysis: ``indicators`` (notebook 01), ``ambitions``
-(02), ``emphasis`` and ``theme_checks`` (03: coding accuracy, differences between cities), ``profile`` (04).
+title block), then one module of charts per analysis: ``indicators`` (notebook 01), ``reference_gaps`` and
+``ambitions`` (02), ``emphasis`` and ``theme_checks`` (03: coding accuracy, differences between cities), ``profile`` (04).
 """
 from .ambitions import ambition_heatmap_figure, counts_log_figure, indicator_comparison_figure
 from .emphasis import (
@@ -37,6 +37,7 @@ from .profile import (
     plot_city_targets,
     plot_nearest_peers,
 )
+from .reference_gaps import plot_reference_gaps, reference_gaps_figure
 from .style import cjk_style, save_figure
 from .theme_checks import differences_figure, plot_theme_accuracy, theme_accuracy_figure
 
@@ -47,6 +48,7 @@ __all__ = [
     "coverage_matrix_figure", "family_counts_figure",
     "plot_coverage_matrix", "plot_family_counts",
     # notebook 02
+    "reference_gaps_figure", "plot_reference_gaps",
     "indicator_comparison_figure", "ambition_heatmap_figure", "counts_log_figure",
     # notebook 03
     "theme_accuracy_figure", "theme_shares_figure", "differences_figure", "tfidf_terms_figure",

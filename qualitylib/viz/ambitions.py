@@ -270,8 +270,13 @@ def ambition_heatmap_figure(table: pd.DataFrame, *, lang: str = "zh", method: st
 def counts_log_figure(table: pd.DataFrame, *, lang: str = "zh") -> Figure:
     """Dot plot of count targets for standards and brands on a log axis, one row per indicator
     (code and series), one colour per city; filled = stock level, hollow = increment. Rate targets
-    (% growth) are left out and counted in the subtitle. Input: indicator table. Output: Figure."""
+    (% growth) are left out and counted in the subtitle. Only whole-jurisdiction rows are drawn
+    (``scope`` 'jurisdiction' where the table has that column: a sector's or each county's count is
+    not the place's); pass :func:`~qualitylib.analysis.indicator_table.comparison_view` to keep each
+    place's latest plan only. Input: indicator table. Output: Figure."""
     T = text(lang)
+    if "scope" in table.columns:
+        table = table[table["scope"].fillna("jurisdiction") == "jurisdiction"]
     counts, n_pct = count_targets(table)
     title, sub = T["counts_title"], T["counts_sub"].format(n_pct=n_pct)
     if counts.empty:

@@ -69,6 +69,7 @@ def figure_makers(tables, results, national) -> dict:
         "indicator_comparison": lambda lang: viz.indicator_comparison_figure(t, national, lang=lang),
         "ambition_heatmap": lambda lang: viz.ambition_heatmap_figure(t, lang=lang, method="rank", documents=d),
         "counts_log": lambda lang: viz.counts_log_figure(t, lang=lang),
+        "reference_gaps": lambda lang: viz.reference_gaps_figure(seed_reference_gaps(tables), lang=lang),
         "theme_shares": lambda lang: viz.theme_shares_figure(r["boot"], lang=lang),
         "tfidf_terms": lambda lang: viz.tfidf_terms_figure(r["tfidf"], lang=lang),
         "dendrogram": lambda lang: viz.dendrogram_figure(r["Z"], r["labels"], method="average", metric="cosine",
@@ -98,6 +99,7 @@ def axes_makers(tables, results) -> dict:
                                                                           codebook=tables["codebook"], documents=d),
         "plot_family_counts": lambda ax, lang: viz.plot_family_counts(t, ax=ax, lang=lang, documents=d),
         "plot_theme_shares": lambda ax, lang: viz.plot_theme_shares(r["boot"], ax=ax, lang=lang),
+        "plot_reference_gaps": lambda ax, lang: viz.plot_reference_gaps(seed_reference_gaps(tables), ax=ax, lang=lang),
         "plot_dendrogram": lambda ax, lang: viz.plot_dendrogram(r["Z"], r["labels"], ax=ax, lang=lang,
                                                                 city_en=r["city_en"]),
         "plot_silhouette": lambda ax, lang: viz.plot_silhouette(r["sil"], ax=ax, lang=lang),
@@ -110,3 +112,28 @@ def axes_makers(tables, results) -> dict:
         "plot_nearest_peers": lambda ax, lang: viz.plot_nearest_peers(peers, "温州市", ax=ax, lang=lang,
                                                                       city_en=r["city_en"]),
     }
+
+
+def seed_reference_gaps(tables) -> pd.DataFrame:
+    """Notebook 02's gaps to the references on the seeds, with the shipped data/external files."""
+    from qualitylib.analysis.indicator_table import comparison_view
+    from qualitylib.analysis.reference_gaps import (
+        cited_plans,
+        load_national_actuals,
+        load_national_plans,
+        reference_gaps,
+    )
+    from qualitylib.paths import find_root
+    from qualitylib.tables import load_national
+
+    ext = find_root() / "data" / "external"
+    nat = load_national(ext / "national_targets.csv")
+    view = comparison_view(tables["indicator_table"], tables["documents"])
+    cites = cited_plans(tables["sentences"], load_national_plans(ext / "national_plans.csv"), nat)
+    act = load_national_actuals(ext / "national_actuals.csv", ext / "national_actuals_codes.csv")
+    return reference_gaps(view, national=nat, documents=tables["documents"], actuals=act, citations=cites)
+
+
+@pytest.fixture(scope="session")
+def seed_gaps(tables) -> pd.DataFrame:
+    return seed_reference_gaps(tables)

@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 from qualitylib import viz
 
 LANGS = ("zh", "en")
-FIGURES = ["coverage_matrix", "family_counts", "indicator_comparison", "ambition_heatmap", "counts_log",
+FIGURES = ["coverage_matrix", "family_counts", "indicator_comparison", "ambition_heatmap", "counts_log", "reference_gaps",
            "theme_accuracy", "theme_shares", "differences", "tfidf_terms", "dendrogram", "silhouette",
            "cluster_stability", "pca_biplot",
            "city_targets", "city_emphasis", "nearest_peers"]
@@ -50,7 +50,7 @@ def test_every_chart_is_covered(figure_makers, axes_makers):
     figure_level = sorted(n.removesuffix("_figure") for n in viz.__all__
                           if n.endswith("_figure") and n != "save_figure")
     assert figure_level == sorted(FIGURES) == sorted(figure_makers)
-    assert AXES == sorted(axes_makers) and len(AXES) == 11
+    assert AXES == sorted(axes_makers) and len(AXES) == 12
     # every single-panel chart has both levels
     assert all(f"{name.removeprefix('plot_')}_figure" in viz.__all__ for name in AXES)
 

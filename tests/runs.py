@@ -50,16 +50,16 @@ def small_config(out: Path, **overrides) -> runner.RunConfig:
     return runner.load_config(ROOT / "notebooks" / "params" / "quick.yaml", **kw)
 
 
-def shared_run(tmp_path_factory, name: str) -> tuple[Path, int, str]:
-    """Run the runner once per session into <basetemp>/<name>; later calls (from any test module)
-    reuse the result, recorded in status.json."""
+def shared_run(tmp_path_factory, name: str, **overrides) -> tuple[Path, int, str]:
+    """Run the runner once per session into <basetemp>/<name> (``overrides``: RunConfig fields such as
+    ``notebooks``); later calls (from any test module) reuse the result, recorded in status.json."""
     out = tmp_path_factory.getbasetemp() / name
     done = out / "status.json"
     if not done.is_file():
         out.mkdir(parents=True, exist_ok=True)
         err = io.StringIO()
         with contextlib.redirect_stderr(err):
-            rc = runner.run(small_config(out))
+            rc = runner.run(small_config(out, **overrides))
         done.write_text(json.dumps({"rc": rc, "stderr": err.getvalue()}), encoding="utf-8")
     status = json.loads(done.read_text(encoding="utf-8"))
     return out, status["rc"], status["stderr"]

@@ -1,5 +1,9 @@
 """Two runs of the runner on the seeds, into two folders, give byte-identical outputs: every CSV,
-PNG, SVG and release file, and the executed notebooks and HTML once the output folder is masked."""
+PNG, SVG and release file, and the executed notebooks and HTML once the output folder is masked.
+
+The second run executes notebooks 01 and 03 only (the pipeline, the release and two notebooks of
+different kinds: tables, and bootstrap-based statistics), to keep the suite fast; every figure of every
+notebook is also checked for byte-stability on its own in tests/viz/test_viz_api.py."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -22,13 +26,15 @@ def _outputs(folder: Path) -> dict[str, Path]:
 
 def test_two_runs_are_byte_identical(tmp_path_factory):
     a, rc_a, err_a = shared_run(tmp_path_factory, "small_run_a")
-    b, rc_b, err_b = shared_run(tmp_path_factory, "small_run_b")
+    b, rc_b, err_b = shared_run(tmp_path_factory, "small_run_b", notebooks=["01", "03"])
     assert rc_a == 0, err_a[-2000:]
     assert rc_b == 0, err_b[-2000:]
     files_a, files_b = _outputs(a), _outputs(b)
-    assert files_a.keys() == files_b.keys(), f"different file sets: {sorted(files_a.keys() ^ files_b.keys())}"
+    assert files_b.keys() <= files_a.keys(), f"files only in the second run: {sorted(files_b.keys() - files_a.keys())}"
+    files_a = {k: v for k, v in files_a.items() if k in files_b}
     kinds = {Path(k).suffix for k in files_a}
     assert {".csv", ".png", ".svg", ".ipynb", ".html"} <= kinds
+    assert {"reports/01_indicator_table.ipynb", "reports/03_policy_emphasis.html", "processed/targets.csv"} <= files_a.keys()
     differing = []
     for rel, pa in files_a.items():
         da, db = pa.read_bytes(), files_b[rel].read_bytes()

@@ -19,8 +19,8 @@ PLACES = Path(__file__).resolve().parent / "fixtures" / "places"
 @pytest.fixture(scope="module")
 def places_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("places")
-    config = small_config(out, raw_dir=PLACES, documents_csv=None, gold=None, accuracy=None,
-                          params=dict(NB_PARAMS, figure_formats=["png"]))
+    config = small_config(out, raw_dir=PLACES, documents_csv=None, gold=None, accuracy=None, export_html=False,
+                          strict=False, params=dict(NB_PARAMS, figure_formats=["png"]))
     rc = runner.run(config)
     return out, rc
 

@@ -20,7 +20,7 @@ PLACES = Path(__file__).resolve().parent / "fixtures" / "places"
 def places_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("places")
     config = small_config(out, raw_dir=PLACES, documents_csv=None, gold=None, accuracy=None, export_html=False,
-                          strict=False, params=dict(NB_PARAMS, figure_formats=["png"]))
+                          params=dict(NB_PARAMS, figure_formats=["png"]))
     rc = runner.run(config)
     return out, rc
 

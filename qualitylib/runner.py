@@ -62,7 +62,8 @@ __all__ = [
     "export_html",
 ]
 
-NOTEBOOKS = ("01_indicator_table", "02_compare_ambitions", "03_policy_emphasis", "04_city_profile")
+NOTEBOOKS = ("01_indicator_table", "02_compare_ambitions", "03_policy_emphasis", "04_city_profile",
+             "05_responsibility_and_commitment")
 CITY_NOTEBOOK = "04_city_profile"
 LOCK_NAME = ".qualitylib.lock"
 KERNEL = "python3"

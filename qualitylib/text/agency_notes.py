@@ -14,6 +14,12 @@ from __future__ import annotations
 
 import re
 
+#: The verbs of a note that say what its agencies do: lead the task, or share it (longest first, so that
+#: 按职责分工负责 is read before 负责). Role parsing (``analysis.agencies``) builds its patterns from these.
+LEAD_VERB = "牵头"
+CO_VERBS = ("按照职责分工负责", "按职责分工负责", "分工负责", "共同负责", "配合", "协助", "参与")
+RESPONSIBLE_VERBS = ("负责", "落实")
+
 _AGENCY_WORDS = re.compile(r"牵头|负责|配合|参与|责任单位|责任部门")
 _TRAILING_AGENCY = re.compile(r"[(（]([^()（）]{2,200})[)）]\s*$")
 #: a line that is nothing but an agency list: ``责任单位：市财政局、市农业局``

@@ -60,10 +60,11 @@ def process_documents(docs: list[CleanDocument], overrides: dict[str, dict]) -> 
         warnings.extend(meta.warnings)
         warnings.extend(doc.warnings)
         info = meta.as_row()
-        sentences = sentences_frame(doc.doc_id, doc.body, lambda p, d=doc: d.raw.line_of(d.raw_span(p, min(p + 1, len(d.body)))[0]))
+        sentences = sentences_frame(doc.doc_id, doc.body)
+        sentences["line"] = doc.raw_lines(sentences["start"].to_numpy())  # one vectorised lookup
         sentences.insert(1, "city", meta.city)
         sentences.insert(2, "city_en", meta.city_en)
-        targets = extract_targets(doc, {k: getattr(meta, k) for k in ("city", "province", "horizon", "plan_type")})
+        targets = extract_targets(doc, {k: getattr(meta, k) for k in ("city", "province", "horizon", "plan_type")}, warnings)
         targets.insert(2, "city_en", meta.city_en)
         # identity of the place: the administrative code (pinyin repeats: 泰州 and 台州 are both Taizhou)
         targets.insert(targets.columns.get_loc("province") + 1, "adcode", getattr(meta, "adcode", None))
@@ -79,6 +80,10 @@ def process_documents(docs: list[CleanDocument], overrides: dict[str, dict]) -> 
         sentence_frames.append(sentences)
         target_frames.append(targets)
     documents = pd.DataFrame(doc_rows, columns=list(DOCUMENT_COLUMNS) + ["encoding", "sha256", "n_sections", "n_sentences", "n_targets", "n_repairs"])
+    # a document without sentences or targets adds no rows; left out of the concatenation, its empty
+    # (object-typed) frame cannot turn the numeric columns of the others into objects
+    sentence_frames = [f for f in sentence_frames if len(f)] or sentence_frames[:1]
+    target_frames = [f for f in target_frames if len(f)] or target_frames[:1]
     sentences = pd.concat(sentence_frames, ignore_index=True) if sentence_frames else pd.DataFrame()
     targets = pd.concat(target_frames, ignore_index=True) if target_frames else pd.DataFrame(columns=TARGET_COLUMNS[:2] + ["city_en"] + TARGET_COLUMNS[2:])
     targets = targets.sort_values(["doc_id", "raw_start", "raw_end"], kind="mergesort").reset_index(drop=True)

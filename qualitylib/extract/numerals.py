@@ -6,7 +6,10 @@ quantities with a normalised unit. No floats are used anywhere, so
 ``16.4亿`` is exactly ``Decimal('1640000000')``.
 
 Public API: :class:`Quantity`, :func:`parse_number`, :func:`find_quantities`,
-:func:`classify_non_quantity`, :func:`unit_kind`.
+:func:`classify_non_quantity`, :func:`unit_kind`, :func:`find_malformed`.
+
+Malformed numbers are never guessed at: ``find_malformed`` names the digit runs that no reading makes
+one number of (``96..5%``, ``95.%``, ``1,2,3项``), and target extraction skips them with a warning.
 """
 from __future__ import annotations
 
@@ -18,7 +21,7 @@ from functools import lru_cache
 from ..resources import data_lines, data_rows
 
 __all__ = ["Quantity", "parse_number", "chinese_integer", "find_quantities", "classify_non_quantity",
-           "NON_QUANTITY_REASONS", "unit_kind"]
+           "NON_QUANTITY_REASONS", "unit_kind", "Malformed", "find_malformed"]
 
 # Plenty of headroom: 28 digits (the default) could round huge mixed numbers.
 _CTX = Context(prec=80)
@@ -463,3 +466,55 @@ def classify_non_quantity(text: str, q: Quantity) -> str | None:
     if _in_name(t, s, e):
         return "name"
     return None
+
+
+# ------------------------------------------------------------- find_malformed
+@dataclass(frozen=True)
+class Malformed:
+    """A run of digits, points and commas that is no well-formed number; ``text[start:end] == surface``."""
+
+    start: int
+    end: int
+    surface: str
+    problem: str
+
+
+_DIGIT_RUN = re.compile(r"[0-9][0-9.,]*")
+_THOUSANDS = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?")
+_YEAR_LIST = re.compile(r"(?:19|20)[0-9]{2}(?:,(?:19|20)[0-9]{2})+")
+_PERCENT_AFTER = re.compile(r"\s*(?:%|‰|个百分点|百分点)")
+
+
+def find_malformed(text: str) -> list[Malformed]:
+    """Return the malformed numbers of ``text``, left to right. Three kinds, each read wrongly by a
+    lenient parser and so rejected here rather than guessed at:
+
+    * two decimal points in a row: ``96..5%`` (not 96 plus a stray 5%);
+    * a decimal point with no digit after it before a percent: ``95.%`` (not 95 with no unit); and
+      several decimal points before a percent: ``96.5.3%``;
+    * commas that are no thousands grouping: ``1,2,3项``, ``1,0000``, ``3,5个`` (not 3 项, not 10000:
+      after width folding a Chinese comma looks the same, so an enumeration of bare numbers is
+      ambiguous too). A list of years (``2019,2020``) is not flagged.
+
+    A point or comma at the end of a run is punctuation (``达到95.``, ``3项,5项``), and dates
+    (``2019.1.14``) and section numbers without a percent (``3.2.1``) are left alone."""
+    t = text.translate(_FW)
+    out: list[Malformed] = []
+    for m in _DIGIT_RUN.finditer(t):
+        run = m.group()
+        core = run.rstrip(".,")
+        start, end = m.start(), m.start() + len(core)
+        after = t[end:]
+        problem = None
+        if ".." in core:
+            problem = "two decimal points in a row"
+        elif core.count(".") >= 2 and not _DATE.fullmatch(core) and _PERCENT_AFTER.match(t, m.end()):
+            problem = "several decimal points"
+        elif run[len(core):].startswith(".") and _PERCENT_AFTER.match(after, 1):
+            problem = "decimal point with no digit after it"
+            end += 1
+        elif "," in core and not _THOUSANDS.fullmatch(core) and not _YEAR_LIST.fullmatch(core):
+            problem = "commas that are no thousands grouping"
+        if problem:
+            out.append(Malformed(start, end, text[start:end], problem))
+    return out

@@ -6,11 +6,15 @@ document number, section number, name or code, and when its context shows it is 
 (a present-day baseline, a quoted name, a named project's capacity). What remains becomes a target
 with its indicator phrase, comparator, kind and target year, read from the clause around it with
 the cue words of ``data/target_cues.csv``; the indicator phrase maps to a canonical code through the
-codebook. Every row keeps where the number stands in the raw file (line, char and byte offsets).
+codebook. Every row keeps where the number stands in the raw file (see ``TARGET_COLUMNS``).
+
+A malformed number (``95.%``, ``96..5%``, ``1,2,3项``: ``numerals.find_malformed``) is never read as a
+target nor guessed at: it is skipped with a warning naming the file and line.
 """
 from __future__ import annotations
 
 import bisect
+import logging
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -20,12 +24,23 @@ import pandas as pd
 from ..resources import data_rows
 from ..text.agency_notes import split_agency
 from ..text.clean import CleanDocument
-from ..text.structure import iter_sentences, section_at, split_sections
+from ..text.structure import SectionIndex, iter_sentences, split_sections
 from . import codebook, numerals
 from .qualifiers import is_baseline_of_a_change, qualifiers
 
+log = logging.getLogger(__name__)
+
+#: Provenance columns. Text files and saved web pages: ``line`` is the 1-based line of the raw file,
+#: ``raw_start:raw_end`` the character offsets of the number in the decoded file, ``byte_start:byte_end``
+#: its bytes; ``page``, ``paragraph``, ``part_start``, ``part_end`` are empty. PDF: ``page`` is the
+#: 1-based page and ``part_start:part_end`` the character offsets of the number in that page's extracted
+#: text (``pypdf``'s ``pages[page - 1].extract_text()``); Word: ``paragraph`` is the 1-based paragraph
+#: (every ``w:p`` of the body in document order, table cells included) and ``part_start:part_end`` the
+#: offsets in its text. For both, ``line`` and ``raw_start:raw_end`` count in the document's extracted
+#: text (the pages or paragraphs joined by newlines) and the byte columns are empty.
+PROVENANCE_COLUMNS = ["line", "raw_start", "raw_end", "byte_start", "byte_end", "page", "paragraph", "part_start", "part_end"]
 TARGET_COLUMNS = [
-    "doc_id", "city", "province", "line", "raw_start", "raw_end", "byte_start", "byte_end",
+    "doc_id", "city", "province", *PROVENANCE_COLUMNS,
     "number_text", "quote", "indicator", "code", "family", "series", "scope", "subject", "value", "value_hi", "unit",
     "comparator", "kind", "target_year", "baseline", "baseline_year", "plan_type", "section",
 ]
@@ -346,12 +361,20 @@ def _year_before(line_text: str, pos: int) -> int | None:
     return year
 
 
-def extract_targets(doc: CleanDocument, meta: dict) -> pd.DataFrame:
-    """Input: a cleaned document and its metadata (``city``, ``province``, ``horizon``, ``plan_type``;
-    missing keys are fine). Output: DataFrame with ``TARGET_COLUMNS``, one row per target, in body
-    order. Pure: reads only the document and the package's data files."""
+def _malformed_warning(doc: CleanDocument, s_start: int, bad: numerals.Malformed) -> str:
+    a, b = doc.raw_span(s_start + bad.start, s_start + bad.end)
+    surface = doc.raw.text[a:b] if 0 < b - a <= 4 * len(bad.surface) else bad.surface  # as written in the file
+    return (f"{doc.raw.path}:{doc.raw.where(a)}: malformed number {surface!r} ({bad.problem}): "
+            "not read as a target")
+
+
+def extract_targets(doc: CleanDocument, meta: dict, warnings: list[str] | None = None) -> pd.DataFrame:
+    """Input: a cleaned document, its metadata (``city``, ``province``, ``horizon``, ``plan_type``;
+    missing keys are fine) and optionally a list that collects warnings (one per malformed number,
+    naming file and line; they are logged too). Output: DataFrame with ``TARGET_COLUMNS``, one row per
+    target, in body order. Pure apart from logging: reads only the document and the package's data files."""
     body = doc.body
-    sections = split_sections(body)
+    sections = SectionIndex(split_sections(body))
     horizon = meta.get("horizon")
     rows = []
     line_starts = [0] + [m.end() for m in re.finditer("\n", body)]
@@ -363,8 +386,16 @@ def extract_targets(doc: CleanDocument, meta: dict) -> pd.DataFrame:
         line_start = line_starts[line_idx]
         line_end = line_starts[line_idx + 1] - 1 if line_idx + 1 < len(line_starts) else len(body)
         line_text = body[line_start:line_end]
-        sec = section_at(sections, s_start)
+        sec = sections.at(s_start)
         quantities = numerals.find_quantities(sentence)
+        malformed = numerals.find_malformed(sentence)
+        if malformed:
+            for bad in malformed:
+                message = _malformed_warning(doc, s_start, bad)
+                log.warning(message)
+                if warnings is not None:
+                    warnings.append(message)
+            quantities = [q for q in quantities if not any(q.start < b.end and b.start < q.end for b in malformed)]
         prev_indicator = ""
         kept: list[numerals.Quantity] = []
         for q in quantities:
@@ -419,6 +450,10 @@ def extract_targets(doc: CleanDocument, meta: dict) -> pd.DataFrame:
                         "raw_end": pos.char_end,
                         "byte_start": pos.byte_start,
                         "byte_end": pos.byte_end,
+                        "page": pos.page,
+                        "paragraph": pos.paragraph,
+                        "part_start": pos.part_start,
+                        "part_end": pos.part_end,
                         "number_text": q.surface,
                         "quote": sentence[c_start:c_end].strip()[:80],
                         "indicator": part,
@@ -446,6 +481,6 @@ def extract_targets(doc: CleanDocument, meta: dict) -> pd.DataFrame:
             if m:
                 section_year[sec.start] = int(m.group(1))
     frame = pd.DataFrame(rows, columns=TARGET_COLUMNS)
-    frame["target_year"] = frame["target_year"].astype("Int64")
-    frame["baseline_year"] = frame["baseline_year"].astype("Int64")
+    for col in ("target_year", "baseline_year", *PROVENANCE_COLUMNS):
+        frame[col] = frame[col].astype("Int64")  # integers with gaps (no bytes for a PDF) stay integers
     return frame

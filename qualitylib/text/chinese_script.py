@@ -6,6 +6,7 @@ break (乾安 -> 干安). Those are listed in ``data/t2s_exceptions.csv`` and re
 from __future__ import annotations
 
 import difflib
+import re
 from functools import cache
 
 import numpy as np
@@ -13,6 +14,9 @@ import numpy as np
 from ..resources import data_rows
 from .offsets import OffsetMap, TextBuilder
 from .repairs import Repair
+
+
+_CJK_RUN = re.compile("[\u4e00-\u9fff]+")
 
 
 @cache
@@ -42,10 +46,15 @@ def load_t2s_exceptions() -> tuple[tuple[str, str], ...]:
 def detect_script(text: str) -> str:
     """Input: text. Output: 'traditional' when converting to Simplified changes more than 3% of its
     CJK characters, else 'simplified'."""
-    cjk = [c for c in text if "\u4e00" <= c <= "\u9fff"]
-    if not cjk:
+    runs, n = [], 0
+    for m in _CJK_RUN.finditer(text):  # the first 20,000 CJK chars, without listing every char of a big text
+        runs.append(m.group(0))
+        n += len(runs[-1])
+        if n >= 20000:
+            break
+    if not runs:
         return "simplified"
-    sample = "".join(cjk[:20000])
+    sample = "".join(runs)[:20000]
     converted = _converter().convert(sample)
     if len(converted) != len(sample):  # phrase conversions changed the length: compare char by char
         changed = sum(a != b for a, b in zip(sample, converted))

@@ -13,9 +13,11 @@ from typing import Callable, Iterable
 
 from .clean import CleanDocument, clean_file
 from .decode import DecodeError
+from .readers import DOCUMENT_SUFFIXES
 
 log = logging.getLogger(__name__)
-RAW_SUFFIXES = (".txt",)
+#: what a folder contributes: text files, saved web pages, PDFs and Word files
+RAW_SUFFIXES = DOCUMENT_SUFFIXES
 
 
 @dataclass
@@ -36,7 +38,7 @@ class CorpusResult:
 
 def discover(paths: Iterable[str | Path]) -> list[Path]:
     """Input: files and/or folders. Output: raw document files, sorted by name, duplicates removed.
-    Folders contribute their ``*.txt`` files (not recursive). A path that does not exist raises
+    Folders contribute their ``.txt``, ``.html``/``.htm``, ``.pdf`` and ``.docx`` files (not recursive). A path that does not exist raises
     ``FileNotFoundError`` naming it: a typo should stop the command, not yield an empty table."""
     found: dict[str, Path] = {}
     for p in map(Path, paths):
@@ -62,7 +64,8 @@ def progress_printer(stream=sys.stderr) -> Callable[[int, int, str], None]:
 
 def clean_corpus(paths: Iterable[str | Path], progress: Callable[[int, int, str], None] | None = None) -> CorpusResult:
     """Input: files/folders of raw documents. Output: ``CorpusResult`` with every document that could
-    be cleaned and a ``Failure`` for each that could not (undecodable, binary, unreadable)."""
+    be cleaned and a ``Failure`` for each that could not (undecodable, binary, unreadable, a PDF
+    without text layer)."""
     files = discover(paths)
     result = CorpusResult()
     seen: dict[str, Path] = {}

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Repair:
     """One change a cleaning step made. ``start``/``end`` are in the step's input text; ``clean.py``
-    maps them onto the raw file (``raw_line``) once the steps are composed."""
+    maps them onto the raw file (``raw_line``; ``raw_char``, the char index in the decoded raw text)
+    once the steps are composed."""
 
     step: str
     start: int
@@ -16,3 +17,4 @@ class Repair:
     after: str
     warning: str = ""
     raw_line: int = 0
+    raw_char: int = -1

@@ -7,6 +7,7 @@ closes a task — ``(市质监局牵头,市发改委……按职责分工负责)
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -34,7 +35,8 @@ class Section:
 
 def split_sections(body: str) -> list[Section]:
     """Input: cleaned body text. Output: its sections in document order, each with the path of heading
-    titles from the top level down (``('一、总体要求', '(二)工作目标')``)."""
+    titles from the top level down (``('一、总体要求', '(二)工作目标')``). Linear in the body: one
+    pass, with a stack of the sections still open."""
     found = []
     pos = 0
     for line in body.split("\n"):
@@ -46,41 +48,70 @@ def split_sections(body: str) -> list[Section]:
             title = (rest[: m.start()] if m else rest)[:40].strip()
             found.append((level, marker, title, pos))
         pos += len(line) + 1
+    # a section runs to the next heading of the same or a higher level (a lower or equal number)
+    ends = [len(body)] * len(found)
+    open_: list[int] = []
+    for k, (level, _, _, start) in enumerate(found):
+        while open_ and found[open_[-1]][0] >= level:
+            ends[open_.pop()] = start
+        open_.append(k)
     sections: list[Section] = []
     stack: list[tuple[int, str]] = []
     for k, (level, marker, title, start) in enumerate(found):
-        end = len(body)
-        for level2, _, _, start2 in found[k + 1 :]:
-            if level2 <= level:
-                end = start2
-                break
         while stack and stack[-1][0] >= level:
             stack.pop()
         stack.append((level, f"{marker}{title}"))
-        sections.append(Section(level, marker, title, start, end, tuple(label for _, label in stack)))
+        sections.append(Section(level, marker, title, start, ends[k], tuple(label for _, label in stack)))
     return sections
 
 
+class SectionIndex:
+    """The innermost section at any body offset in O(log n): sections nest (one either contains the
+    other or they do not meet), so the innermost section containing ``pos`` is the last one starting
+    at or before it, or, when that one has already ended, the nearest enclosing section that has not."""
+
+    def __init__(self, sections: list[Section]):
+        self.sections = sections
+        self.starts = [s.start for s in sections]
+        self.parent: list[int] = []
+        stack: list[int] = []
+        for k, s in enumerate(sections):
+            while stack and sections[stack[-1]].end <= s.start:
+                stack.pop()
+            self.parent.append(stack[-1] if stack else -1)
+            stack.append(k)
+
+    def at(self, pos: int) -> Section | None:
+        """Input: a body offset. Output: the innermost section containing it, or None."""
+        k = bisect.bisect_right(self.starts, pos) - 1
+        while k >= 0 and pos >= self.sections[k].end:
+            k = self.parent[k]
+        return self.sections[k] if k >= 0 else None
+
+
 def section_at(sections: list[Section], pos: int) -> Section | None:
-    """Input: sections and a body offset. Output: the innermost section containing it, or None."""
-    best = None
-    for s in sections:
-        if s.start <= pos < s.end and (best is None or s.level >= best.level):
-            best = s
-    return best
+    """Input: sections and a body offset. Output: the innermost section containing it, or None.
+    Builds an index for one lookup: for many, build a ``SectionIndex`` once and call ``at``."""
+    return SectionIndex(sections).at(pos)
 
 
 def iter_sentences(body: str):
     """Input: cleaned body. Output: yields (start, end) of each sentence, never crossing a line end."""
+    for start, end, _ in _sentences_in_lines(body):
+        yield start, end
+
+
+def _sentences_in_lines(body: str):
+    """Yields (start, end, start of the line) of each sentence."""
     pos = 0
     for line in body.split("\n"):
         s = 0
         for m in _SENTENCE_END.finditer(line):
             if line[s : m.end()].strip():
-                yield pos + s, pos + m.end()
+                yield pos + s, pos + m.end(), pos
             s = m.end()
         if line[s:].strip():
-            yield pos + s, pos + len(line)
+            yield pos + s, pos + len(line), pos
         pos += len(line) + 1
 
 
@@ -88,12 +119,11 @@ def sentences_frame(doc_id: str, body: str, line_of=None) -> pd.DataFrame:
     """Input: doc id, cleaned body, and optionally ``line_of(body_offset) -> raw line``.
     Output: one row per sentence with columns doc_id, sentence_id, start, end, line, section_path,
     role ('heading' | 'policy' | 'agency'), text, agencies."""
-    sections = split_sections(body)
+    index = SectionIndex(split_sections(body))
     rows = []
-    for start, end in iter_sentences(body):
+    for start, end, line_start in _sentences_in_lines(body):
         text = body[start:end].strip()
-        sec = section_at(sections, start)
-        line_start = body.rfind("\n", 0, start) + 1
+        sec = index.at(start)
         is_heading_line = heading_level(body[line_start:end]) is not None and start == line_start
         if AGENCY_LINE.match(text):
             role, policy, agencies = "agency", "", AGENCY_LINE.sub("", text).strip()

@@ -137,7 +137,9 @@ def test_offset_round_trip_property(text):
         if b - a == 1 and ch != "\n":
             src = text[a]
             simple = unicodedata.normalize("NFKC", to_simplified(src)[0])
-            assert ch == simple or (ch == " " and src.isspace()), (i, ch, src)
+            # a character the mojibake step could not recover stands in for its source character
+            lost = ch == LOST and any(r.step == "mojibake" for r in doc.repairs)
+            assert ch == simple or (ch == " " and src.isspace()) or lost, (i, ch, src)
     # every body char maps inside the raw text and onto a line that exists
     for i in range(len(doc.body)):
         a, b = doc.raw_span(i, i + 1)

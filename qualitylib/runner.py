@@ -31,6 +31,7 @@ import errno
 import fcntl
 import os
 import re
+import subprocess
 import sys
 import tempfile
 import time
@@ -347,7 +348,8 @@ def _failure_message(exc: BaseException, run: NotebookRun) -> str:
 def _local_kernel_manager(socket_dir: str):
     """A kernel manager whose kernels talk over Unix sockets in ``socket_dir`` instead of TCP on
     localhost: nothing listens on a network port, and every kernel no longer prints the warning "Kernel
-    is running over TCP without encryption" (16 of them drowned the progress lines)."""
+    is running over TCP without encryption" (16 of them drowned the progress lines). Their own log lines
+    go nowhere (see below)."""
     from jupyter_client.manager import AsyncKernelManager
     from traitlets import default
 
@@ -359,6 +361,13 @@ def _local_kernel_manager(socket_dir: str):
         @default("ip")
         def _default_ip(self):
             return os.path.join(socket_dir, "kernel")
+
+        async def _async_launch_kernel(self, kernel_cmd, **kw):
+            # The kernel process's own stderr carries only its logging ("KeyboardInterrupt caught in
+            # kernel" at every shutdown); errors in a notebook reach the runner through the kernel
+            # protocol and are reported with their cell.
+            kw.setdefault("stderr", subprocess.DEVNULL)
+            return await super()._async_launch_kernel(kernel_cmd, **kw)
 
     return LocalKernelManager
 

@@ -309,6 +309,21 @@ _CV_WORDS = {(False, "kfold"): "nothing fitted: all sentences", (True, "kfold"):
              (True, "lodo"): "leave one document out"}
 
 
+_CV_CACHE: dict[tuple[str, str], Any] = {}
+
+
+def _cross_validation_summary(gold_bytes: bytes, cross_validate, load_theme_gold, path: Path):
+    """The cross-validation table of the theme coder, computed once per process for the same hand coding
+    and theme dictionary (it fits a model 60 times: seconds; a run writes the release once, the tests
+    many times)."""
+    from .resources import data_text
+
+    key = (hashlib.sha256(gold_bytes).hexdigest(), hashlib.sha256(data_text("themes.csv").encode("utf-8")).hexdigest())
+    if key not in _CV_CACHE:
+        _CV_CACHE[key] = cross_validate(load_theme_gold(path), seed=0).summary
+    return _CV_CACHE[key]
+
+
 def _theme_coding_section(gold_path: str | Path | None = None) -> str:
     """The policy-theme coding's agreement with the hand-coded theme sample
     (``data/annotations/themes_dev.csv``): per-theme precision, recall and F1 of the method in use,
@@ -333,7 +348,7 @@ def _theme_coding_section(gold_path: str | Path | None = None) -> str:
     theme_ids = load_themes()["theme"].tolist()
     scores = score_labels(label_matrix(gold["themes"], theme_ids), code_frame(gold, CHOSEN_METHOD), theme_ids)
     avg = averages(scores)
-    cv = cross_validate(gold, seed=0).summary
+    cv = _cross_validation_summary(path.read_bytes(), cross_validate, load_theme_gold, path)
     lines += [
         f"Each policy sentence is coded with the themes of `qualitylib/data/themes.csv` by the `{CHOSEN_METHOD}` "
         "method (keywords with exclusions; names, cited titles, agency notes and front matter ignored; a section "

@@ -26,6 +26,7 @@ RUNNER_KEYS: dict[str, str] = {
     "reports_dir": "path", "notebooks_dir": "path", "citation_path": "path", "lock_path": "path",
     "langs": "list of languages", "notebooks": "list of notebook names", "quick": "true or false",
     "accuracy": "mapping", "gold": "path or null", "export_html": "true or false", "kernel_name": "text",
+    "workers": "a whole number of at least 1, or null",
 }
 
 
@@ -52,6 +53,8 @@ def _check_runner_value(key: str, value: Any) -> str | None:
     want = RUNNER_KEYS[key]
     if value is None:
         return None if "null" in want or key in ("accuracy",) else f"{key} must be {want}, got nothing"
+    if key == "workers" and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+        return f"workers must be {want}, got {value!r}"
     if want.startswith("path") and not isinstance(value, str):
         return f"{key} must be a path (text), got {value!r}"
     if want == "true or false" and not isinstance(value, bool):

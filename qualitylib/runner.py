@@ -26,15 +26,13 @@ stderr names the notebook and the failing cell, and :func:`run` returns 1.
 """
 from __future__ import annotations
 
-import copy
 import errno
 import fcntl
 import os
-import re
-import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,7 +41,7 @@ from typing import Any, Iterator, Sequence
 import yaml
 
 from . import __version__, paths
-from .atomic import write_text_atomic
+from .notebook_execution import NotebookRun, clean_notebook, execute, export_html, local_kernel_manager
 from .notebook_sources import declared_parameters, notebook_from_source
 from .paths import find_root, resolve
 from .run_params import RUNNER_KEYS, ParameterError, check_parameters
@@ -111,6 +109,8 @@ class RunConfig:
     strict: bool = True
     #: leave the list of warnings out of the closing summary (their count stays)
     quiet: bool = False
+    #: notebook runs side by side (None: one per CPU core)
+    workers: int | None = None
 
     def __post_init__(self) -> None:
         for name in ("raw_dir", "processed_dir", "figures_dir", "reports_dir", "root"):
@@ -223,6 +223,7 @@ def load_config(params_file: str | os.PathLike[str] | None = None, *, notebooks:
         gold=resolve(data["gold"], root) if data.get("gold") else None,
         export_html=bool(data.get("export_html", True)),
         kernel_name=str(data.get("kernel_name", KERNEL)),
+        workers=data.get("workers"),
     )
     for key in ("notebooks_dir", "citation_path", "lock_path"):
         if data.get(key):
@@ -267,66 +268,6 @@ def run_lock(path: str | os.PathLike[str]) -> Iterator[Path]:
             os.close(fd)
 
 
-# --------------------------------------------------------------------------------------------
-# notebooks
-# --------------------------------------------------------------------------------------------
-_VOLATILE_NB_META = ("start_time", "end_time", "duration", "environment_variables")
-_VOLATILE_CELL_META = ("start_time", "end_time", "duration")
-_OWN_CELL_ID = re.compile(r"^nb\d\d-\d\d$")  # ids given by notebook_sources.notebook_from_source
-
-
-def clean_notebook(nb: Any, output_name: str | None = None, input_name: str | None = None) -> Any:
-    """Strip what changes between identical runs: papermill timestamps and durations, per-cell
-    execution timestamps (``metadata.execution``), the random ids of cells papermill inserts
-    (injected parameters, error markers: renumbered by position), and paths (input: file name;
-    output: ``output_name``). Input: a NotebookNode. Output: a cleaned deep copy."""
-    nb = copy.deepcopy(nb)
-    pm = nb.metadata.get("papermill", {})
-    for key in _VOLATILE_NB_META:
-        pm.pop(key, None)
-    if input_name is not None:
-        pm["input_path"] = input_name
-    elif pm.get("input_path"):
-        pm["input_path"] = Path(str(pm["input_path"])).name
-    if "output_path" in pm:
-        pm["output_path"] = output_name or (Path(pm["output_path"]).name if pm["output_path"] else pm["output_path"])
-    for i, cell in enumerate(nb.cells):
-        if "id" in cell and not _OWN_CELL_ID.match(str(cell["id"])):
-            cell["id"] = f"papermill-{i:02d}"
-
-        cell.metadata.pop("execution", None)
-        cpm = cell.metadata.get("papermill")
-        if cpm is not None:
-            for key in _VOLATILE_CELL_META:
-                cpm.pop(key, None)
-    return nb
-
-
-def export_html(nb: Any, title: str) -> str:
-    """HTML export of a (cleaned) notebook with nbconvert's ``HTMLExporter``; deterministic for a
-    given notebook (the title is passed in rather than taken from a path)."""
-    from nbconvert import HTMLExporter
-
-    body, _ = HTMLExporter().from_notebook_node(nb, resources={"metadata": {"name": title}})
-    return body
-
-
-@dataclass
-class NotebookRun:
-    notebook: str
-    lang: str
-    output: Path
-    params: dict[str, Any]
-    city: str | None = None
-    error: str | None = None
-    seconds: float = 0.0
-
-    @property
-    def label(self) -> str:
-        extra = f", city={self.city}" if self.city else ""
-        return f"{self.notebook}.ipynb (lang={self.lang}{extra})"
-
-
 def _source(config: RunConfig, notebook: str) -> Path:
     """The percent-script source of a notebook; the runner executes it, never a possibly stale pair."""
     path = config.notebooks_dir / f"{notebook}.py"
@@ -334,73 +275,6 @@ def _source(config: RunConfig, notebook: str) -> Path:
         raise FileNotFoundError(f"notebook source {path} does not exist")
     return path
 
-
-def _failure_message(exc: BaseException, run: NotebookRun) -> str:
-    from papermill.exceptions import PapermillExecutionError
-
-    if isinstance(exc, PapermillExecutionError):
-        first = next((ln for ln in str(exc.source).splitlines() if ln.strip() and not ln.lstrip().startswith("#")), "")
-        return (f"notebook {run.label} failed in cell {exc.cell_index} (In [{exc.exec_count}]: {first.strip()[:80]!r}): "
-                f"{exc.ename}: {exc.evalue}")
-    return f"notebook {run.label} failed: {type(exc).__name__}: {exc}"
-
-
-def _local_kernel_manager(socket_dir: str):
-    """A kernel manager whose kernels talk over Unix sockets in ``socket_dir`` instead of TCP on
-    localhost: nothing listens on a network port, and every kernel no longer prints the warning "Kernel
-    is running over TCP without encryption" (16 of them drowned the progress lines). Their own log lines
-    go nowhere (see below)."""
-    from jupyter_client.manager import AsyncKernelManager
-    from traitlets import default
-
-    class LocalKernelManager(AsyncKernelManager):
-        @default("transport")
-        def _default_transport(self):
-            return "ipc"
-
-        @default("ip")
-        def _default_ip(self):
-            return os.path.join(socket_dir, "kernel")
-
-        async def _async_launch_kernel(self, kernel_cmd, **kw):
-            # The kernel process's own stderr carries only its logging ("KeyboardInterrupt caught in
-            # kernel" at every shutdown); errors in a notebook reach the runner through the kernel
-            # protocol and are reported with their cell.
-            kw.setdefault("stderr", subprocess.DEVNULL)
-            return await super()._async_launch_kernel(kernel_cmd, **kw)
-
-    return LocalKernelManager
-
-
-def _execute(config: RunConfig, run: NotebookRun, kernel_manager=None) -> None:
-    """Run one notebook with papermill into a temporary file, then write the cleaned executed copy
-    (kept also when a cell fails, with the error in it) and its HTML export atomically."""
-    import nbformat
-    import papermill as pm
-
-    tmp = run.output.with_name(f".{run.output.stem}.{os.getpid()}.running.ipynb")
-    run.output.parent.mkdir(parents=True, exist_ok=True)
-    start = time.monotonic()
-    try:
-        source_nb = notebook_from_source(_source(config, run.notebook))
-        pm.execute_notebook(
-            source_nb, str(tmp), parameters=run.params, kernel_name=config.kernel_name,
-            cwd=str(config.notebooks_dir), progress_bar=False, log_output=False,
-            request_save_on_cell_execute=False,
-            **({"kernel_manager_class": kernel_manager} if kernel_manager is not None else {}),
-        )
-    except Exception as exc:  # noqa: BLE001 - report any failure, keep going with the others
-        run.error = _failure_message(exc, run)
-    finally:
-        run.seconds = time.monotonic() - start
-        try:
-            if tmp.is_file():
-                nb = clean_notebook(nbformat.read(str(tmp), as_version=4), run.output.name, f"{run.notebook}.py")
-                write_text_atomic(run.output, nbformat.writes(nb) + "\n")
-                if config.export_html:
-                    write_text_atomic(run.output.with_suffix(".html"), export_html(nb, run.output.stem))
-        finally:
-            tmp.unlink(missing_ok=True)
 
 
 def _plan_runs(config: RunConfig, cities: list[tuple[str, str]]) -> list[NotebookRun]:
@@ -536,17 +410,28 @@ def _run_locked(config: RunConfig, log) -> int:
         log(f"ERROR: {exc}")
         return EXIT_FAILED
     failures = []
+    workers = max(1, min(config.workers or os.cpu_count() or 1, len(runs)))
+    log(f"{len(runs)} notebook runs on {workers} worker(s)")
+
+    def one(i_run: tuple[int, NotebookRun]) -> NotebookRun:
+        i, r = i_run
+        log(f"notebook {i}/{len(runs)}: {r.label} ...")
+        execute(r, _source(config, r.notebook), kernel_name=config.kernel_name, export=config.export_html,
+                kernel_manager=kernel_manager)
+        if r.error:
+            log(f"FAILED after {r.seconds:.1f}s: {r.label}: {r.error}")
+            log(f"  executed copy with the error: {r.output}")
+        else:
+            log(f"  done in {r.seconds:.1f}s -> {r.output.name}{' + .html' if config.export_html else ''}")
+        return r
+
     with tempfile.TemporaryDirectory(prefix="qualitylib-kernels-") as sockets:
-        kernel_manager = _local_kernel_manager(sockets)
-        for i, r in enumerate(runs, start=1):
-            log(f"notebook {i}/{len(runs)}: {r.label} ...")
-            _execute(config, r, kernel_manager)
-            if r.error:
-                failures.append(r)
-                log(f"FAILED after {r.seconds:.1f}s: {r.error}")
-                log(f"  executed copy with the error: {r.output}")
-            else:
-                log(f"  done in {r.seconds:.1f}s -> {r.output.name}{' + .html' if config.export_html else ''}")
+        kernel_manager = local_kernel_manager(sockets, config.notebooks_dir)
+        # Each run writes its own files and talks to its own kernel: runs are independent, so they go
+        # side by side on the machine's cores (the kernels do the work; threads only wait on them).
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            done = list(pool.map(one, enumerate(runs, start=1)))
+    failures = [r for r in done if r.error]
     if failures:
         log(f"{len(failures)} of {len(runs)} notebook runs failed:")
         for r in failures:

@@ -51,7 +51,7 @@ def test_datapackage_describes_every_csv_with_types_and_keys(processed):
         assert {"fields": ["code"], "reference": {"resource": "codebook", "fields": ["code"]}} in fks
     assert res["codebook"]["schema"]["primaryKey"] == ["code"]
     assert res["documents"]["schema"]["primaryKey"] == ["doc_id"]
-    assert res["indicator_table"]["schema"]["primaryKey"] == ["city_en", "code"]
+    assert res["indicator_table"]["schema"]["primaryKey"] == ["doc_id", "code", "series", "scope", "kind", "unit"]
     types = {f["name"]: f["type"] for f in res["targets"]["schema"]["fields"]}
     assert types["value"] == "number" and types["target_year"] == "integer" and types["code"] == "string"
 

@@ -100,4 +100,4 @@ def test_load_config_resolves_paths_and_splits_parameters():
     quick = runner.load_config(ROOT / "notebooks" / "params" / "quick.yaml")
     assert quick.quick and quick.notebook_params()["n_boot"] <= 20 and len(quick.notebook_params()["figure_formats"]) == 1
     with pytest.raises(ValueError, match="unknown notebook"):
-        runner.normalise_notebooks(["05"])
+        runner.normalise_notebooks(["99"])

@@ -157,13 +157,20 @@ def _strict(payload: bytes, encoding: str, path: str, bom_len: int) -> RawText:
         raise DecodeError(path, exc.start + bom_len, f"invalid {encoding} after its byte-order mark") from exc
 
 
-def read_raw(path: str | Path) -> RawText:
-    """Input: path of a raw document (any supported encoding). Output: ``RawText``. Never modifies the file."""
+def read_source_bytes(path: str | Path, *, allow_blank: bool = False) -> bytes:
+    """Input: path of a raw document of any format. Output: its bytes. Raises ``DecodeError`` naming the
+    file when it cannot be read, or (unless ``allow_blank``) holds nothing but whitespace. Every reader
+    starts here, so an unreadable or empty file gives the same message whatever its format."""
     p = Path(path)
     try:
         data = p.read_bytes()
     except OSError as exc:
         raise DecodeError(str(p), 0, f"cannot read file ({exc.strerror})") from exc
-    if not data.strip():
+    if not allow_blank and not data.strip():
         raise DecodeError(str(p), 0, "file is empty")
-    return decode_bytes(data, str(p))
+    return data
+
+
+def read_raw(path: str | Path) -> RawText:
+    """Input: path of a raw document (any supported encoding). Output: ``RawText``. Never modifies the file."""
+    return decode_bytes(read_source_bytes(path), str(path))

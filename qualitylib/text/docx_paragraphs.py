@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .decode import DecodeError
+from .decode import DecodeError, read_source_bytes
 from .offsets import RawText, SourceText, TextBuilder
 
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
@@ -53,10 +53,7 @@ def read_docx(path: str | Path) -> SourceText:
     """Input: path of a Word file. Output: its ``SourceText`` (raw = the paragraph texts,
     ``unit='paragraph'``). Raises ``DecodeError`` for a file python-docx cannot open or one without text."""
     p = Path(path)
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        raise DecodeError(str(p), 0, f"cannot read file ({exc.strerror})") from exc
+    data = read_source_bytes(p, allow_blank=True)
     try:
         texts, rows = docx_paragraphs(data)
     except Exception as exc:  # a zip error, a missing part, broken XML

@@ -30,7 +30,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-from .decode import DecodeError, decode_bytes
+from .decode import DecodeError, decode_bytes, read_source_bytes
 from .offsets import OffsetMap, RawText, SourceText, TextBuilder
 
 _META_CHARSET = re.compile(
@@ -264,12 +264,7 @@ def read_html(path: str | Path) -> SourceText:
     """Input: path of a saved web page. Output: its ``SourceText`` (raw = the decoded page).
     Raises ``DecodeError`` when the page cannot be decoded or holds no text."""
     p = Path(path)
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        raise DecodeError(str(p), 0, f"cannot read file ({exc.strerror})") from exc
-    if not data.strip():
-        raise DecodeError(str(p), 0, "file is empty")
+    data = read_source_bytes(p)
     notes = []
     declared = declared_charset(data)
     if declared in _WESTERN and any(b >= 0x80 for b in data):

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .decode import DecodeError
+from .decode import DecodeError, read_source_bytes
 from .headings import heading_level
 from .offsets import OffsetMap, RawText, SourceText, TextBuilder
 
@@ -157,10 +157,7 @@ def read_pdf(path: str | Path) -> SourceText:
     from pypdf import PdfReader  # imported here: a batch of text files never pays for it
 
     p = Path(path)
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        raise DecodeError(str(p), 0, f"cannot read file ({exc.strerror})") from exc
+    data = read_source_bytes(p, allow_blank=True)
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):

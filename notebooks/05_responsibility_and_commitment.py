@@ -22,7 +22,9 @@
 # ones (配合, 参与, 按职责分工负责) and from **blanket** assignments (各县(市、区), 各成员单位), and shows which
 # agencies lead which policy themes. It then measures how concrete the commitments are — the share of task
 # sentences with a number, a deadline and a named agency — the pledge-specificity measure of the manifesto
-# literature applied to plans, and the mix of target kinds.
+# literature applied to plans, and the mix of target kinds. Last, it asks how far local targets follow the
+# level above: whether they copy, exceed or fall short of the parent's and the national number, and how
+# one place's targets change from plan to plan.
 #
 # **The 2018 reform.** In 2018 the quality-supervision (质监), industry-and-commerce (工商) and food-and-drug
 # (食药监) bureaus merged into market regulation (市场监管局), and 经信委, 农业局, 环保局, 国土局, 卫计委 and
@@ -48,6 +50,7 @@ agency_names = "by_date"              # "by_date", "written" or "successor": how
 network_min_tasks = 5                 # network: agency-theme lines with at least this many tasks
 network_agencies = 15                 # network: the agencies with most tasks
 min_sentences = 5                     # concreteness figure: themes with at least this many sentences in a city
+national_targets = "data/external/national_targets.csv"  # national reference targets (vertical alignment)
 
 # %%
 from IPython.display import Markdown, display
@@ -195,6 +198,44 @@ mix = concreteness.kind_mix(tables["targets"], n_boot=n_boot, seed=seed, block_d
 display(mix.pivot_table(index="city", columns="kind", values="n_targets", aggfunc="sum"))
 fig = charts.kind_mix_figure(mix, lang=lang)
 _ = nb.save(fig, "05_target_kinds")
+
+# %% [markdown]
+# ## Vertical alignment 上下级目标的衔接
+#
+# **What it shows.** For every whole-jurisdiction target of each place's latest plan: the same indicator's
+# target one level up — the parent jurisdiction's plan when it is in the corpus (a county's city, a city's
+# province), and the national target — and whether the local target **copies** it, **exceeds** it (asks more;
+# for an "at most" target, lower) or **falls short**, with the gap in the target's unit and the comparability
+# grade (same series and years within 2 / related series / years far apart; see notebook 02). Then, for a
+# place with several plans, how each target changed from one plan to the next.
+#
+# **How to read it.** The share of local targets that simply repeat the parent's number is a measure of how
+# much a plan is written from the level above. With no parent plan in the corpus only the national
+# comparison can be made, and the summary says so by its count.
+
+# %%
+from qualitylib.analysis import vertical_alignment as va
+from qualitylib.analysis.indicator_table import comparison_view
+from qualitylib.analysis.reference_gaps import reference_gaps
+from qualitylib.tables import load_national
+
+view = comparison_view(tables["indicator_table"], documents)
+alignment = va.vertical_alignment(reference_gaps(view, national=load_national(nb.path(national_targets)),
+                                                 documents=documents))
+summary = va.repetition_summary(alignment)
+display(summary)
+n_parent = int(summary.set_index("ref_level").at["parent", "targets"])
+display(Markdown(
+    f"{n_parent} local target(s) could be compared with a parent jurisdiction's plan"
+    + ("" if n_parent else " — no plan of a parent jurisdiction (a province for these cities) is in the corpus; "
+       "add one to `data/raw/` and the comparison appears here")
+    + f"; {int(summary.set_index('ref_level').at['national', 'targets'])} with a national target."))
+display(alignment)
+changes = va.changes_over_time(tables["indicator_table"], documents)
+display(Markdown(f"Places with more than one plan: {changes['place'].nunique()}."
+                 + ("" if len(changes) else " Each place has one plan here, so no change over time can be read.")))
+if len(changes):
+    display(changes)
 
 # %% [markdown]
 # ## What five documents can and cannot support 五份文件能说明什么

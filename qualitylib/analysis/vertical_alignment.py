@@ -1,0 +1,68 @@
+"""Vertical alignment: does a local target copy its parent's number, exceed it or fall short of it, and
+how does one place's target change from one plan to the next?
+
+Input: the output of :func:`qualitylib.analysis.reference_gaps.reference_gaps` (every target with its
+parent-jurisdiction and national references, graded), and the indicator table with ``documents.csv``.
+Output: DataFrames; no plotting. With no parent plan in the corpus the parent rows are simply absent and
+:func:`repetition_summary` says so by its counts (0 targets compared with a parent).
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+#: reference_gaps' ``ambition`` (is the local target more demanding?) read as a relation to the reference
+RELATIONS = {"equal": "copies", "more": "exceeds", "less": "falls short"}
+ALIGNMENT_COLUMNS = ["doc_id", "city", "city_en", "code", "series", "kind", "unit", "comparator", "value",
+                     "target_year", "ref_level", "ref_place", "ref_value", "ref_year", "grade", "relation", "gap"]
+CHANGE_KEY = ["code", "series", "scope", "kind", "unit"]
+
+
+def vertical_alignment(gaps: pd.DataFrame) -> pd.DataFrame:
+    """Input: reference gaps. Output: one row per local target x reference above it (``parent`` or
+    ``national``) with ``relation`` -- copies, exceeds or falls short (for an "at most" target, lower is
+    more demanding) -- and the gap in the target's unit."""
+    if gaps is None or gaps.empty:
+        return pd.DataFrame(columns=ALIGNMENT_COLUMNS)
+    rows = gaps[gaps["ref_level"].isin(["parent", "national"])].copy()
+    rows["relation"] = rows["ambition"].map(RELATIONS)
+    return rows[ALIGNMENT_COLUMNS].reset_index(drop=True)
+
+
+def repetition_summary(alignment: pd.DataFrame) -> pd.DataFrame:
+    """Input: :func:`vertical_alignment`. Output: per reference level (parent, national) the number of
+    local targets compared, how many copy / exceed / fall short of the reference, and the share that
+    simply repeats its number. A level with no comparison still has a row (counts 0)."""
+    out = []
+    for level in ("parent", "national"):
+        sub = alignment[alignment["ref_level"] == level]
+        counts = sub["relation"].value_counts()
+        n = len(sub)
+        out.append({"ref_level": level, "targets": n, "copies": int(counts.get("copies", 0)),
+                    "exceeds": int(counts.get("exceeds", 0)), "falls short": int(counts.get("falls short", 0)),
+                    "share_copies": counts.get("copies", 0) / n if n else float("nan")})
+    return pd.DataFrame(out)
+
+
+def changes_over_time(table: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
+    """Input: the indicator table and documents.csv. Output: for every place with several plans (told
+    apart by adcode, else Chinese name) and every row key set in at least two of them, one row per plan
+    in order of horizon then issue date, with the value and its change from the previous plan."""
+    if table.empty or documents.empty:
+        return pd.DataFrame(columns=["place", "city", *CHANGE_KEY, "doc_id", "horizon", "issued", "value", "change"])
+    docs = documents.copy()
+    adcode = docs["adcode"] if "adcode" in docs.columns else pd.Series(pd.NA, index=docs.index)
+    docs["place"] = adcode.astype("string").fillna(docs["city"].astype("string"))
+    rows = table.merge(docs[["doc_id", "place"]], on="doc_id", how="left")
+    rows = rows.dropna(subset=["place"])
+    rows["_h"] = pd.to_numeric(rows["horizon"], errors="coerce").fillna(0)
+    rows["_i"] = rows["issued"].astype("string").fillna("")
+    out = []
+    for _, g in rows.groupby(["place", *CHANGE_KEY], sort=True, dropna=False):
+        if g["doc_id"].nunique() < 2:
+            continue
+        g = g.sort_values(["_h", "_i", "doc_id"], kind="mergesort")
+        g = g.assign(change=g["value"].diff())
+        out.append(g[["place", "city", *CHANGE_KEY, "doc_id", "horizon", "issued", "value", "change"]])
+    if not out:
+        return pd.DataFrame(columns=["place", "city", *CHANGE_KEY, "doc_id", "horizon", "issued", "value", "change"])
+    return pd.concat(out, ignore_index=True)

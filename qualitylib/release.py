@@ -222,10 +222,15 @@ def _csv_files(processed_dir: Path) -> list[Path]:
     return [present[t] for t in TABLES if t in present] + [p for s, p in present.items() if s not in TABLES]
 
 
-def _project_meta(root: Path | None) -> dict[str, Any]:
+def _pyproject(root: Path | None) -> dict[str, Any]:
+    """The parsed pyproject.toml of the project at ``root`` ({} when there is none)."""
     if root is not None and (root / "pyproject.toml").is_file():
-        return tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8")).get("project", {})
+        return tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
     return {}
+
+
+def _project_meta(root: Path | None) -> dict[str, Any]:
+    return _pyproject(root).get("project", {})
 
 
 def _default_root() -> Path:
@@ -487,10 +492,7 @@ def _yaml_str(s: str) -> str:
 
 def _release_settings(root: Path | None) -> dict[str, Any]:
     """``[tool.qualitylib.release]`` of pyproject.toml: release date and data licence."""
-    if root is not None and (root / "pyproject.toml").is_file():
-        tool = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8")).get("tool", {})
-        return tool.get("qualitylib", {}).get("release", {})
-    return {}
+    return _pyproject(root).get("tool", {}).get("qualitylib", {}).get("release", {})
 
 
 def citation_cff(version: str, root: Path | None = None) -> str:

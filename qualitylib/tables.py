@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from .analysis.indicator_table import chronological, place_key
+
 PROCESSED_TABLES = ("documents", "sentences", "targets", "indicator_table", "codebook")
 NATIONAL_COLUMNS = ("horizon", "code", "series", "comparator", "value", "unit", "source_zh", "source_en")
 
@@ -126,7 +128,7 @@ def plan_slugs(documents: pd.DataFrame) -> dict[str, str]:
     (or province pinyin); several plans of one jurisdiction add the horizon, then the doc_id."""
     docs = documents.fillna("")
     base = {r.doc_id: city_slug(r.city_en or r.city or r.doc_id) for r in docs.itertuples()}
-    place = {r.doc_id: str(getattr(r, "adcode", "") or r.city or r.doc_id) for r in docs.itertuples()}
+    place = dict(zip(documents["doc_id"], place_key(documents)))
     out = dict(base)
     by_slug: dict[str, list[str]] = {}
     for doc_id, slug in base.items():
@@ -134,8 +136,9 @@ def plan_slugs(documents: pd.DataFrame) -> dict[str, str]:
     for slug, ids in by_slug.items():
         if len({place[i] for i in ids}) > 1:  # different places, same pinyin
             for i in ids:
-                code = str(docs.set_index("doc_id").at[i, "adcode"]) if "adcode" in docs.columns else ""
-                out[i] = f"{slug}-{city_slug(code) if code else _hash(place[i])}"
+                # the place key is the adcode where known; a name (no code) is hashed into ASCII
+                key = place[i]
+                out[i] = f"{slug}-{key if key.isdigit() else _hash(key)}"
     by_slug = {}
     for doc_id, slug in out.items():
         by_slug.setdefault(slug, []).append(doc_id)
@@ -168,10 +171,7 @@ def pick_plan(documents: pd.DataFrame, *, plan: str = "", city: str = "") -> pd.
         if rows.empty:
             raise ValueError(f"unknown plan {plan!r}; known doc_ids: {sorted(documents['doc_id'].astype(str))}")
         return rows.iloc[0]
-    rows = filter_cities(documents, [city]) if str(city).strip() else documents
-    order = rows.assign(_h=pd.to_numeric(rows["horizon"], errors="coerce").fillna(0),
-                        _i=rows["issued"].astype("string").fillna(""),
-                        _en=rows["city_en"].astype("string").fillna(""))
     if str(city).strip():
-        return order.sort_values(["_h", "_i", "doc_id"], kind="mergesort").iloc[-1].drop(["_h", "_i", "_en"])
-    return order.sort_values(["_en", "city", "doc_id"], kind="mergesort").iloc[0].drop(["_h", "_i", "_en"])
+        return chronological(filter_cities(documents, [city])).iloc[-1]
+    order = documents.assign(_en=documents["city_en"].astype("string").fillna(""))
+    return order.sort_values(["_en", "city", "doc_id"], kind="mergesort").iloc[0].drop("_en")

@@ -74,19 +74,40 @@ def build_indicator_table(targets: pd.DataFrame, documents: pd.DataFrame | None 
     return table.drop(columns="_en").reset_index(drop=True)
 
 
+def adcode_text(value: object) -> str | None:
+    """An administrative code as its six digits (a CSV read back may hold 330300 or 330300.0), or None."""
+    if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
+        return None
+    text = str(value).strip()
+    text = text[:-2] if text.endswith(".0") else text
+    return text or None
+
+
+def place_key(frame: pd.DataFrame) -> pd.Series:
+    """Input: rows with ``doc_id``, ``city`` and (usually) ``adcode``. Output: who each plan is for: the
+    administrative code where known, else the Chinese name, else the doc_id -- never the pinyin (泰州 and
+    台州 are both Taizhou). The one definition of a place's identity for every cross-plan view."""
+    adcode = frame["adcode"] if "adcode" in frame.columns else pd.Series(None, index=frame.index, dtype=object)
+    name = frame["city"].astype("string").str.strip().replace("", pd.NA)
+    return adcode.map(adcode_text).astype("string").fillna(name).fillna(frame["doc_id"].astype("string"))
+
+
+def chronological(plans: pd.DataFrame) -> pd.DataFrame:
+    """Input: rows with ``doc_id``, ``horizon`` and ``issued``. Output: the same rows, earliest plan first:
+    by horizon, then issue date, then doc_id (stable, so equal plans keep their order)."""
+    order = pd.DataFrame({"h": pd.to_numeric(plans["horizon"], errors="coerce").fillna(0),
+                          "i": plans["issued"].astype("string").fillna(""), "d": plans["doc_id"].astype(str)},
+                         index=plans.index)
+    return plans.loc[order.sort_values(["h", "i", "d"], kind="mergesort").index]
+
+
 def latest_plans(documents: pd.DataFrame) -> pd.DataFrame:
     """Input: documents.csv rows. Output: the latest plan of each jurisdiction (by horizon, then issue
-    date, then doc_id), identified by its administrative code where known, else its Chinese name --
-    never by its pinyin (泰州 and 台州 are both Taizhou)."""
+    date, then doc_id), places told apart by :func:`place_key`."""
     if documents.empty:
         return documents
-    docs = documents.copy()
-    adcode = docs["adcode"] if "adcode" in docs.columns else pd.Series(pd.NA, index=docs.index)
-    docs["_place"] = adcode.astype("string").fillna(docs["city"].astype("string")).fillna(docs["doc_id"].astype("string"))
-    docs["_h"] = pd.to_numeric(docs["horizon"], errors="coerce").fillna(0)
-    docs["_i"] = docs["issued"].astype("string").fillna("")
-    docs = docs.sort_values(["_place", "_h", "_i", "doc_id"], kind="mergesort")
-    return docs.groupby("_place", sort=False).tail(1).drop(columns=["_place", "_h", "_i"]).sort_index()
+    docs = chronological(documents)
+    return docs.groupby(place_key(docs), sort=False).tail(1).sort_index()
 
 
 def comparison_view(table: pd.DataFrame, documents: pd.DataFrame | None = None, *, scope: str | None = "jurisdiction",

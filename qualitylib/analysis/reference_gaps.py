@@ -56,6 +56,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..resources import data_frame
+from .indicator_table import adcode_text
 
 __all__ = [
     "HORIZON_WINDOW",
@@ -270,8 +271,7 @@ def _parent_map(documents: pd.DataFrame | None) -> dict[str, str]:
 
 
 def _code(v: object) -> str:
-    s = _s(v)
-    return s[:-2] if s.endswith(".0") else s
+    return adcode_text(v) or ""
 
 
 def reference_gaps(view: pd.DataFrame, *, national: pd.DataFrame | None = None, documents: pd.DataFrame | None = None,

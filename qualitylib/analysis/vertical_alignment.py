@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .indicator_table import chronological, place_key
+
 #: reference_gaps' ``ambition`` (is the local target more demanding?) read as a relation to the reference
 RELATIONS = {"equal": "copies", "more": "exceeds", "less": "falls short"}
 ALIGNMENT_COLUMNS = ["doc_id", "city", "city_en", "code", "series", "kind", "unit", "comparator", "value",
@@ -49,18 +51,13 @@ def changes_over_time(table: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFr
     in order of horizon then issue date, with the value and its change from the previous plan."""
     if table.empty or documents.empty:
         return pd.DataFrame(columns=["place", "city", *CHANGE_KEY, "doc_id", "horizon", "issued", "value", "change"])
-    docs = documents.copy()
-    adcode = docs["adcode"] if "adcode" in docs.columns else pd.Series(pd.NA, index=docs.index)
-    docs["place"] = adcode.astype("string").fillna(docs["city"].astype("string"))
-    rows = table.merge(docs[["doc_id", "place"]], on="doc_id", how="left")
-    rows = rows.dropna(subset=["place"])
-    rows["_h"] = pd.to_numeric(rows["horizon"], errors="coerce").fillna(0)
-    rows["_i"] = rows["issued"].astype("string").fillna("")
+    docs = documents.assign(place=place_key(documents))
+    rows = table.merge(docs[["doc_id", "place"]], on="doc_id", how="inner")
     out = []
     for _, g in rows.groupby(["place", *CHANGE_KEY], sort=True, dropna=False):
         if g["doc_id"].nunique() < 2:
             continue
-        g = g.sort_values(["_h", "_i", "doc_id"], kind="mergesort")
+        g = chronological(g)
         g = g.assign(change=g["value"].diff())
         out.append(g[["place", "city", *CHANGE_KEY, "doc_id", "horizon", "issued", "value", "change"]])
     if not out:

@@ -100,8 +100,8 @@ _TEXT: dict[str, dict[str, Any]] = {
         "counts_none": "没有以数量表示的标准或品牌目标",
         "kind_level": "存量目标（达到）",
         "kind_increment": "新增数量",
-        "table_title": "{city}：设定的质量指标目标（每个指标一行，取主目标）",
-        "table_sub": "来源：{title}（{issued}）。目标列：比较符、数值与单位，“(+n)”表示该指标另有 n 个目标值"
+        "table_title": "{city}：本规划设定的质量指标目标（指标、口径、范围、类型各一行）",
+        "table_sub": "来源：{title}（{issued}）。目标列：比较符、数值与单位，“(+n)”表示同一行另有 n 个目标值"
                      "（全部见 targets.csv）；原文为目标所在句的摘录。",
         "table_cols": ("指标", "口径", "目标", "类型 · 年份", "原文摘录（行号）"),
         "table_none": "此城市的文本中没有可归入代码表的数值目标。",
@@ -200,9 +200,9 @@ _TEXT: dict[str, dict[str, Any]] = {
         "counts_none": "No count targets for standards or brands",
         "kind_level": "stock to reach",
         "kind_increment": "newly added",
-        "table_title": "{city}: targets set for coded quality indicators (headline target per indicator)",
-        "table_sub": "Source: {title} ({issued}). Target: comparator, value and unit; '(+n)': the city sets n more "
-                     "values for this indicator (all in targets.csv). Quote: the words around the number in the policy "
+        "table_title": "{city}: this plan's targets for coded quality indicators (one row per indicator, series, scope and kind)",
+        "table_sub": "Source: {title} ({issued}). Target: comparator, value and unit; '(+n)': the plan sets n more "
+                     "values with exactly this row's key (all in targets.csv). Quote: the words around the number in the policy "
                      "text (line number).",
         "table_cols": ("Indicator", "Series", "Target", "Kind · year", "Quote (line)"),
         "table_none": "The text of this city sets no numeric target that fits the codebook.",

@@ -27,7 +27,7 @@
 processed_dir = "data/processed"      # tables written by the pipeline (`qualitylib run`)
 figures_dir = "figures"               # figures are saved here as <name>_<lang>.<format>
 cities = []                           # Chinese or pinyin names; empty list: all cities
-figure_formats = ["png", "svg"]
+figure_formats = ["png"]                # add "svg" (or "pdf") for vector copies
 lang = "zh"                           # "zh" or "en": language of figure text
 seed = 20240601                       # random seed (bootstrap)
 

@@ -29,7 +29,7 @@
 processed_dir = "data/processed"      # tables written by the pipeline (`qualitylib run`)
 figures_dir = "figures"               # figures are saved here as <name>_<lang>.<format>
 cities = []                           # Chinese or pinyin names; empty list: all cities
-figure_formats = ["png", "svg"]
+figure_formats = ["png"]                # add "svg" (or "pdf") for vector copies
 lang = "zh"                           # "zh" or "en": language of figure text
 seed = 20240601                       # random seed (bootstraps, cross-validation)
 n_boot = 1000                         # bootstrap replicates (theme shares, cluster stability)
@@ -48,21 +48,22 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 from qualitylib import notebook, viz
-from qualitylib.analysis import clustering, differences, theme_evaluation, themes, tfidf
+from qualitylib.analysis import clustering, theme_evaluation, themes
 from qualitylib.tables import policy_sentences
 
 nb = notebook.start(lang=lang, processed_dir=processed_dir, figures_dir=figures_dir, figure_formats=figure_formats)
 tables = nb.load(cities)
-sentences = policy_sentences(tables["sentences"])
-city_en = themes.city_en_map(sentences)
-coded = themes.code_sentences(sentences)
-boot = themes.bootstrap_shares(coded, n_boot=n_boot, seed=seed, block_depth=block_depth)
+# computed once per run by `qualitylib run` (data/processed/stats/); computed here only when this
+# notebook asks for other parameters or a subset of the cities
+stats = nb.statistics(dict(seed=seed, n_boot=n_boot, n_boot_diff=n_boot_diff, block_depth=block_depth,
+                           correction=correction, alpha=alpha, method=method, metric=metric, top_n=top_n),
+                      cities=cities, sentences=lambda: policy_sentences(tables["sentences"]))
+boot = stats["theme_shares"]
+city_en = themes.city_en_map(boot)
 wide = themes.to_wide(boot)
 n_cities = wide.shape[0]
-per_sentence = coded.drop_duplicates(["doc_id", "sentence_id"])
-scope = per_sentence.assign(scope=per_sentence["scope"].str.split(":").str[0].replace("", "policy sentence"))
-display(scope.pivot_table(index=["city", "city_en"], columns="scope", values="sentence_id", aggfunc="count",
-                          fill_value=0))
+nb.show_table(stats["sentence_scope"].pivot_table(index=["city", "city_en"], columns="scope", values="n_sentences",
+                                                  aggfunc="sum", fill_value=0))
 
 # %% [markdown]
 # ## Does the coding agree with a hand coding? 主题编码的准确度
@@ -117,7 +118,7 @@ else:
 # %%
 fig = viz.theme_shares_figure(boot, lang=lang)
 nb.save(fig, "03_theme_shares")
-naive = themes.bootstrap_shares(coded, n_boot=n_boot, seed=seed, block_depth=None)
+naive = stats["theme_shares_sentence"]
 width = boot.assign(block=boot["hi"] - boot["lo"], sentence=naive["hi"] - naive["lo"])
 width = width[width["sentence"] > 0].assign(ratio=lambda d: d["block"] / d["sentence"])
 display(width.groupby(["city", "city_en"])
@@ -143,8 +144,7 @@ display(Markdown(f"Block-bootstrap intervals are **{width['ratio'].median():.1f}
 
 # %%
 if n_cities >= 2:
-    diffs = differences.pairwise_differences(coded, n_boot=n_boot_diff, seed=seed, alpha=alpha,
-                                             correction=correction, block_depth=block_depth)
+    diffs = stats["theme_differences"]
     fig = viz.differences_figure(diffs, lang=lang, city_en=city_en)
     nb.save(fig, "03_differences")
     credible = diffs[diffs["credible"]]
@@ -170,7 +170,7 @@ else:
 
 # %%
 if n_cities >= 2:
-    terms = tfidf.tfidf_profile(sentences, top_n=top_n)
+    terms = stats["tfidf_terms"]
     fig = viz.tfidf_terms_figure(terms, lang=lang)
     nb.save(fig, "03_tfidf_terms")
 else:
@@ -205,7 +205,7 @@ else:
 # The best k is used for the stability check below.
 
 # %%
-sil = clustering.silhouette_by_k(wide, method=method, metric=metric) if n_cities >= 3 else None
+sil = stats["silhouette"] if n_cities >= 3 else None
 if sil is not None and not sil.dropna(subset=["silhouette"]).empty:
     display(sil)
     best_k = int(sil.loc[sil["silhouette"].idxmax(), "k"])
@@ -231,7 +231,7 @@ else:
 # %%
 verdict = "not supported"
 if best_k is not None:
-    stability = clustering.clusterboot(wide, best_k, n_boot=n_boot, seed=seed, method=method, metric=metric)
+    stability = stats["cluster_stability"].drop(columns="k")
     display(stability.round(3))
     fig = viz.cluster_stability_figure(stability, lang=lang, k=best_k, city_en=city_en)
     nb.save(fig, "03_cluster_stability")
@@ -290,7 +290,8 @@ else:
 # cities or infer policy priorities.
 
 # %%
-per_city = per_sentence[per_sentence["in_scope"] == 1].groupby("city").size()
+scope_counts = stats["sentence_scope"]
+per_city = scope_counts[scope_counts["scope"] == "policy sentence"].groupby("city")["n_sentences"].sum()
 lines = [
     f"* cities: **{n_cities}** (one document each); policy sentences per city: {per_city.min()}–{per_city.max()}",
     f"* themes: {wide.shape[1]}; block-bootstrap replicates: {n_boot} (differences: {n_boot_diff})",

@@ -17,7 +17,8 @@
 #
 # One city at a glance: its document, the targets it sets (with quotes and comparable national targets),
 # its policy-theme emphasis against the other cities, and the cities whose emphasis is most similar.
-# `qualitylib run` executes this notebook once per city (`reports/04_city_profile_<city>.ipynb`).
+# `qualitylib run` makes the same profile for every plan, as an HTML page (`reports/04_city_profile_<plan>.html`)
+# with the same figures, from tables it reads once (`qualitylib.profiles`); this notebook shows one of them.
 #
 # Run it from JupyterLab (`make lab`, then open this file from `notebooks/`) or, with everything else, through `qualitylib run` (papermill; parameters in `notebooks/params/*.yaml`, executed copies in `reports/`). Edit the **parameters** cell to change cities, language or output folders.
 
@@ -27,7 +28,7 @@
 processed_dir = "data/processed"      # tables written by the pipeline (`qualitylib run`)
 figures_dir = "figures"               # figures are saved here as <name>_<lang>.<format>
 cities = []                           # Chinese or pinyin names; empty list: all cities
-figure_formats = ["png", "svg"]
+figure_formats = ["png"]                # add "svg" (or "pdf") for vector copies
 lang = "zh"                           # "zh" or "en": language of figure text
 seed = 20240601                       # random seed (bootstrap)
 plan = ""                             # doc_id of the plan to profile; empty: see `city`
@@ -36,26 +37,23 @@ national_targets = "data/external/national_targets.csv"
 n_boot = 1000                         # bootstrap replicates for the theme shares
 
 # %%
-import pandas as pd
 from IPython.display import display
 
-from qualitylib import notebook, viz
-from qualitylib.analysis import themes
-from qualitylib.analysis.comparability import match_national, nearest_peers
-from qualitylib.tables import filter_cities, load_national, pick_plan, plan_slugs, policy_sentences
+from qualitylib import notebook, profiles
+from qualitylib.tables import filter_cities, load_national, policy_sentences
 
 nb = notebook.start(lang=lang, processed_dir=processed_dir, figures_dir=figures_dir, figure_formats=figure_formats)
 tables = nb.load()
-documents = tables["documents"]
-doc = pick_plan(documents, plan=plan, city=city)
-PLAN, CITY, CITY_EN = doc["doc_id"], doc["city"], doc["city_en"]
-SLUG = plan_slugs(documents)[PLAN]
-# the comparison pool: the `cities` parameter (empty = all), always including this city
-pool = sorted(set(filter_cities(documents, cities)["city"]) | {CITY}) if cities else sorted(documents["city"])
-table = tables["indicator_table"]
-plan_table = table[table["doc_id"] == PLAN]  # this plan only: another plan of the same place is another plan
-national = load_national(nb.path(national_targets))
-print(f"{CITY} ({CITY_EN}), plan {PLAN} ({doc['plan_type']}, horizon {doc['horizon']}); comparison pool: {', '.join(pool)}")
+# the comparison pool: the `cities` parameter (empty = all); its statistics are the run's stored ones
+# (data/processed/stats/) unless the pool or the parameters differ from the run's
+stats = nb.statistics(dict(seed=seed, n_boot=n_boot), cities=cities,
+                      sentences=lambda: policy_sentences(filter_cities(tables["sentences"], cities)))
+profile = profiles.profile_inputs(tables, stats, load_national(nb.path(national_targets)), plan=plan, city=city,
+                                  cities=cities)
+doc, CITY = profile.doc, profile.city
+figures = profiles.profile_figures(profile, lang)
+print(f"{CITY} ({doc['city_en']}), plan {doc['doc_id']} ({doc['plan_type']}, horizon {doc['horizon']}); "
+      f"comparison pool: {len(profile.pool)} cities")
 
 # %% [markdown]
 # ## The document 文件
@@ -80,15 +78,11 @@ display(doc.to_frame(name=CITY))
 # series, horizon within ±3 years), and the targets coded `other`.
 
 # %%
-fig = viz.city_targets_figure(plan_table, CITY, lang=lang, documents=documents[documents["doc_id"] == PLAN])
-nb.save(fig, f"04_city_{SLUG}_targets")
-mine = match_national(plan_table, national)
-display(mine[["code", "series", "scope", "subject", "comparator", "value", "value_hi", "unit", "kind", "target_year",
-              "baseline", "n_values", "nat_value", "nat_horizon", "nat_source_zh", "quote"]])
-others = tables["targets"][(tables["targets"]["doc_id"] == PLAN) & (tables["targets"]["code"] == "other")]
-print(f"{len(others)} further targets are coded 'other' (no common indicator):")
-with pd.option_context("display.max_rows", None):
-    display(others[["line", "indicator", "family", "value", "unit", "comparator", "kind", "quote"]])
+nb.save(figures["targets"], profiles.figure_stem(profile.slug, "targets"))
+nb.show_table(profile.with_national[[c for c in profiles.TARGET_COLUMNS if c in profile.with_national]],
+              csv="data/processed/indicator_table.csv")
+print(f"{len(profile.others)} further targets are coded 'other' (no common indicator):")
+nb.show_table(profile.others[profiles.OTHER_COLUMNS], csv="data/processed/targets.csv")
 
 # %% [markdown]
 # ## Policy-theme emphasis 政策主题侧重
@@ -103,33 +97,24 @@ with pd.option_context("display.max_rows", None):
 # document number, addressees, dates and lead-agency notes are not counted as policy sentences.
 
 # %%
-from qualitylib.analysis import differences  # noqa: E402
-
-sentences = policy_sentences(tables["sentences"])
-sentences = sentences[sentences["city"].isin(pool)]
-city_en = themes.city_en_map(sentences)
-coded = themes.code_sentences(sentences)
-boot = themes.bootstrap_shares(coded, n_boot=n_boot, seed=seed)
-diffs = differences.pairwise_differences(coded, seed=seed) if coded["city"].nunique() >= 2 else None
-fig = viz.city_emphasis_figure(boot, CITY, lang=lang, differences=diffs)
-nb.save(fig, f"04_city_{SLUG}_emphasis")
+if "emphasis" in figures:
+    nb.save(figures["emphasis"], profiles.figure_stem(profile.slug, "emphasis"))
+else:
+    print("this plan has no policy sentences to code")
 
 # %% [markdown]
 # ## Nearest peers 最相近的城市
 #
-# **What it shows.** The other cities ranked by the cosine similarity of their theme-share profile with
-# this city's (1 = identical emphasis).
+# **What it shows.** The cities whose theme-share profile is most similar to this city's (cosine
+# similarity; 1 = identical emphasis), the closest ten at most.
 #
 # **How to read it.** Read the order, not the size of the gaps: all texts share a lot of common
-# vocabulary, so similarities are high. With a handful of cities "nearest" only means nearest *among
-# these*; notebook 03 says whether the documents can support any grouping of cities at all.
+# vocabulary, so similarities are high. "Nearest" only means nearest *among the cities in the corpus*;
+# notebook 03 says whether the documents can support any grouping of cities at all.
 
 # %%
-wide = themes.to_wide(themes.theme_shares(coded))
-if wide.shape[0] >= 2:
-    peers = nearest_peers(wide, CITY)
-    display(peers.assign(peer_en=peers["peer"].map(city_en)))
-    fig = viz.nearest_peers_figure(peers, CITY, lang=lang, city_en=city_en)
-    nb.save(fig, f"04_city_{SLUG}_peers")
+if "peers" in figures:
+    display(profile.peers.assign(peer_en=profile.peers["peer"].map(profile.city_en)))
+    nb.save(figures["peers"], profiles.figure_stem(profile.slug, "peers"))
 else:
     print("no other city in the pool to compare with")

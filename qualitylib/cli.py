@@ -161,6 +161,9 @@ def cmd_run(args) -> int:
         config = runner.load_config(args.params, notebooks=args.only or None)
         config.strict = not args.lenient
         config.quiet = args.quiet
+        config.force = args.force
+        if args.jobs is not None:
+            config.workers = args.jobs
     except ParameterError as exc:  # a usage error: nothing has been written
         _err(str(exc))
         return EXIT_USAGE
@@ -248,8 +251,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lenient", action="store_true",
                    help="exit 0 when documents were skipped or duplicated (they are still listed); default: exit 1")
     p.add_argument("-q", "--quiet", action="store_true", help="count warnings in the closing summary without listing them")
+    p.add_argument("-j", "--jobs", type=_positive_int, metavar="N",
+                   help="notebook runs and profile pages side by side (default: one per CPU core)")
+    p.add_argument("--force", action="store_true",
+                   help="redo every step, also those whose inputs did not change since the last run")
     p.set_defaults(func=cmd_run)
     return parser
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -23,6 +24,16 @@ from .paths import FIGURES_DIR, PROCESSED_DIR, find_root, resolve
 from .tables import load_processed
 
 LANGS = ("zh", "en")
+#: Rows a notebook shows of a table before it shows the head and points to the CSV.
+MAX_TABLE_ROWS = 60
+
+
+def _in_notebook() -> bool:
+    try:
+        from IPython import get_ipython
+    except ImportError:  # IPython comes with ipykernel; without it there is nothing to show on
+        return False
+    return get_ipython() is not None
 
 
 @dataclass(frozen=True)
@@ -47,23 +58,56 @@ class NotebookSession:
 
     def save(self, fig, name: str, *, show: bool = True) -> list[Path]:
         """Save ``fig`` as ``<figures_dir>/<name>_<lang>.<format>`` for every format (deterministic,
-        atomic), show it in the notebook, close it. Output: the written paths."""
+        atomic), show it in the notebook, close it. Output: the written paths.
+
+        The figure is drawn once per format; the notebook shows the saved PNG's bytes (drawing it a
+        third time for the display cost as much as saving it)."""
         import matplotlib.pyplot as plt
 
-        from .viz import cjk_style, save_figure
+        from .viz import save_figure
+        from .viz.style import FIGURE_DPI, SAVE_DPI
 
         written = save_figure(fig, self.figures_dir / f"{name}_{self.lang}", self.figure_formats)
-        if show:
-            try:
-                from IPython import get_ipython
-                from IPython.display import display
-            except ImportError:  # IPython comes with ipykernel; without it there is nothing to show on
-                get_ipython = None
-            if get_ipython is not None and get_ipython() is not None:
-                with cjk_style(self.lang):  # shown as saved: same font and minus sign
-                    display(fig)
         plt.close(fig)
+        if show and _in_notebook():
+            from IPython.display import SVG, Image, display
+
+            png = next((p for p in written if p.suffix == ".png"), None)
+            svg = next((p for p in written if p.suffix == ".svg"), None)
+            if png is not None:
+                data = png.read_bytes()
+                # at screen resolution, as a figure shown by matplotlib would be
+                width = int.from_bytes(data[16:20], "big") * FIGURE_DPI // SAVE_DPI
+                display(Image(data=data, format="png", embed=True, width=width))
+            elif svg is not None:
+                display(SVG(data=svg.read_bytes()))
+            else:
+                print("saved:", ", ".join(str(p) for p in written))
         return written
+
+    def show_table(self, frame: pd.DataFrame, *, max_rows: int = MAX_TABLE_ROWS, csv: str | None = None) -> None:
+        """Show ``frame`` in the notebook, or its first ``max_rows`` rows and a line saying how many more
+        there are and where the whole table is (``csv``, a file of the processed data): an HTML export
+        with every target of hundreds of plans in one table helps nobody."""
+        from IPython.display import Markdown, display
+
+        if len(frame) <= max_rows:
+            display(frame)
+            return
+        display(frame.head(max_rows))
+        where = f" The whole table is `{csv}`." if csv else ""
+        display(Markdown(f"*{len(frame) - max_rows:,} more rows not shown ({len(frame):,} in all).{where}*"))
+
+    def statistics(self, params: Mapping[str, Any], *, cities: Sequence[str] = (), sentences=None
+                   ) -> dict[str, pd.DataFrame]:
+        """The cross-city statistics (see :mod:`qualitylib.stats_tables`): read from the run's stored
+        tables when they fit ``params`` and the whole corpus is compared, else computed here; says
+        which. Output: dict of tables."""
+        from .stats_tables import statistics
+
+        tables, source = statistics(self.processed_dir, params, sentences=sentences, cities=list(cities or []))
+        print(source)
+        return tables
 
 
 def start(*, lang: str = "zh", processed_dir: str | os.PathLike[str] = PROCESSED_DIR,

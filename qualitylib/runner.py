@@ -32,7 +32,6 @@ import os
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,12 +39,12 @@ from typing import Any, Iterator, Sequence
 
 import yaml
 
-from . import __version__, paths
-from .notebook_execution import NotebookRun, clean_notebook, execute, export_html, local_kernel_manager
+from . import paths
+from .notebook_execution import NotebookRun, clean_notebook, export_html, local_kernel_manager
 from .notebook_sources import declared_parameters, notebook_from_source
 from .paths import find_root, resolve
 from .run_params import RUNNER_KEYS, ParameterError, check_parameters
-from .tables import filter_cities, plan_slugs
+from .stats_tables import stats_dir
 
 __all__ = [
     "NOTEBOOKS",
@@ -109,8 +108,10 @@ class RunConfig:
     strict: bool = True
     #: leave the list of warnings out of the closing summary (their count stays)
     quiet: bool = False
-    #: notebook runs side by side (None: one per CPU core)
+    #: notebook runs and profile pages side by side (None: one per CPU core); ``-j N``
     workers: int | None = None
+    #: redo every step, even those whose inputs did not change (``--force``)
+    force: bool = False
 
     def __post_init__(self) -> None:
         for name in ("raw_dir", "processed_dir", "figures_dir", "reports_dir", "root"):
@@ -277,33 +278,21 @@ def _source(config: RunConfig, notebook: str) -> Path:
 
 
 
-def _plan_runs(config: RunConfig, cities: list[tuple[str, str]]) -> list[NotebookRun]:
-    """Every (notebook, language[, city]) run, with its output path and parameters."""
+def _plan_runs(config: RunConfig) -> list[NotebookRun]:
+    """Every (notebook, language) run but notebook 04's (city profiles are made by
+    :func:`qualitylib.run_steps.profile_steps`), with its output path and parameters."""
     base = config.notebook_params()
     langs = config.effective_langs()
     runs = []
     for nb in config.notebooks:
+        if nb == CITY_NOTEBOOK:
+            continue
         declared = declared_parameters(notebook_from_source(_source(config, nb)))
         for i, lang in enumerate(langs):
             suffix = "" if i == 0 else f"_{lang}"
             params = {k: v for k, v in {**base, "lang": lang}.items() if k in declared}
-            if nb == CITY_NOTEBOOK:
-                for doc_id, slug, label in cities:
-                    out = config.reports_dir / f"{nb}_{slug}{suffix}.ipynb"
-                    runs.append(NotebookRun(nb, lang, out, {**params, "plan": doc_id}, city=label))
-            else:
-                runs.append(NotebookRun(nb, lang, config.reports_dir / f"{nb}{suffix}.ipynb", params))
+            runs.append(NotebookRun(nb, lang, config.reports_dir / f"{nb}{suffix}.ipynb", params))
     return runs
-
-
-def _profile_cities(documents, wanted: Sequence[str] | None) -> list[tuple[str, str, str]]:
-    """(doc_id, file-name slug, label) for notebook 04, one per plan: the plans of the ``cities``
-    parameter if given, else every plan, by slug. Slugs are unique (see :func:`tables.plan_slugs`)."""
-    slugs = plan_slugs(documents)
-    docs = filter_cities(documents, list(wanted or []))
-    plans = [(str(d), slugs[d], f"{e if isinstance(e, str) and e else c} ({d})")
-             for d, c, e in zip(docs["doc_id"], docs["city"], docs["city_en"])]
-    return sorted(plans, key=lambda p: (p[1], p[0]))
 
 
 def run(config: RunConfig) -> int:
@@ -313,7 +302,9 @@ def run(config: RunConfig) -> int:
     t0 = time.monotonic()
 
     def log(msg: str) -> None:
-        print(f"[qualitylib {time.monotonic() - t0:6.1f}s] {msg}", file=sys.stderr, flush=True)
+        # one write per line: lines from runs side by side must not run into each other
+        sys.stderr.write(f"[qualitylib {time.monotonic() - t0:6.1f}s] {msg}\n")
+        sys.stderr.flush()
 
     lock = config.lock_path or (config.output_root() / LOCK_NAME)
     try:
@@ -322,30 +313,6 @@ def run(config: RunConfig) -> int:
     except LockHeld as exc:
         print(f"qualitylib run: refusing to start: {exc}", file=sys.stderr, flush=True)
         return EXIT_LOCKED
-
-
-def measure_accuracy(targets, gold_path: Path | None) -> dict | None:
-    """Input: extracted targets and the hand annotation's path (or None). Output: precision, recall,
-    F1 and field agreement over the annotated documents, for the release README; None without gold.
-    Only documents the gold covers are scored, so a corpus with extra cities is measured fairly."""
-    if gold_path is None or not Path(gold_path).is_file():
-        return None
-    from .analysis.evaluation import evaluate, load_gold
-
-    gold = load_gold(gold_path)
-    scored = targets[targets["doc_id"].isin(set(gold["doc_id"]))]
-    if scored.empty:
-        return None
-    report = evaluate(gold, scored)
-    return {
-        "annotated documents": int(gold["doc_id"].nunique()),
-        "gold targets": report.n_gold,
-        "precision": float(report.precision),
-        "recall": float(report.recall),
-        "f1": float(report.f1),
-        "field agreement": {k: float(v) for k, v in report.field_agreement.items()},
-        "rows scored per field": {k: int(v) for k, v in report.field_counts.items()},
-    }
 
 
 #: Names of the temporary files a run writes before moving them into place (atomic writes, executed
@@ -368,77 +335,52 @@ def clean_leftovers(folders: Sequence[Path]) -> list[Path]:
 
 
 def _run_locked(config: RunConfig, log) -> int:
-    from .pipeline import run_pipeline, write_tables
-    from .release import write_release
+    from . import run_steps
+    from .records import RECORD_NAME, BuildRecord
 
     config.notebooks = normalise_notebooks(config.notebooks)  # also when set after load_config (--only)
     log(f"params {config.params_file or '(none)'}; notebooks {', '.join(config.notebooks)}; "
-        f"langs {', '.join(config.effective_langs())}{'; quick' if config.quick else ''}")
+        f"langs {', '.join(config.effective_langs())}{'; quick' if config.quick else ''}"
+        f"{'; --force: everything is redone' if config.force else ''}")
     if not config.raw_dir.exists():
         log(f"ERROR: raw folder {config.raw_dir} does not exist")
         return EXIT_FAILED
     leftovers = clean_leftovers([config.processed_dir, config.figures_dir, config.reports_dir,
-                                 Path(config.citation_path).parent])
+                                 Path(config.citation_path).parent, stats_dir(config.processed_dir)])
     if leftovers:
         log(f"removed {len(leftovers)} temporary file(s) left by an interrupted run, e.g. {leftovers[0]}")
-    log(f"pipeline: {config.raw_dir}")
     if config.documents_csv is not None and not Path(config.documents_csv).is_file():
         log(f"ERROR: curated metadata file {config.documents_csv} does not exist")
         return EXIT_FAILED
-    result = run_pipeline([config.raw_dir], documents_csv=config.documents_csv)
-    write_tables(result, config.processed_dir)
-    log(f"pipeline: {len(result.documents)} documents, {len(result.targets)} targets, "
-        f"{len(result.indicator_table)} indicator rows, {len(result.failures)} failed files, "
-        f"{len(result.warnings)} warnings -> {config.processed_dir}")
-    for problem in result.problems:
+    record = BuildRecord(config.output_root() / RECORD_NAME, root=config.output_root(), force=config.force)
+    summary = run_steps.pipeline_step(config, record, log)
+    for problem in summary.problems:
         log(f"  {problem}")
-    if result.documents.empty:
+    if summary.documents.empty:
         log("ERROR: no document could be processed; notebooks not run")
         return EXIT_FAILED
-    accuracy = config.accuracy or measure_accuracy(result.targets, config.gold)
-    if accuracy:
-        log(f"accuracy against {config.gold.name if config.gold else 'given numbers'}: "
-            f"precision {accuracy.get('precision', float('nan')):.3f}, recall {accuracy.get('recall', float('nan')):.3f}")
-    written = write_release(config.processed_dir, __version__, accuracy=accuracy,
-                            citation_path=config.citation_path)
-    log(f"release: {', '.join(p.name for p in written)}")
-
+    run_steps.release_step(config, record, log)
     try:
-        cities = _profile_cities(result.documents, config.params.get("cities"))
-        runs = _plan_runs(config, cities)
+        runs = _plan_runs(config)
+        # checked before any work, so a misspelt city fails at once
+        plans = run_steps.profile_plans(summary.documents, config.params.get("cities"))
     except ValueError as exc:
         log(f"ERROR: {exc}")
         return EXIT_FAILED
-    failures = []
-    workers = max(1, min(config.workers or os.cpu_count() or 1, len(runs)))
-    log(f"{len(runs)} notebook runs on {workers} worker(s)")
-
-    def one(i_run: tuple[int, NotebookRun]) -> NotebookRun:
-        i, r = i_run
-        log(f"notebook {i}/{len(runs)}: {r.label} ...")
-        execute(r, _source(config, r.notebook), kernel_name=config.kernel_name, export=config.export_html,
-                kernel_manager=kernel_manager)
-        if r.error:
-            log(f"FAILED after {r.seconds:.1f}s: {r.label}: {r.error}")
-            log(f"  executed copy with the error: {r.output}")
-        else:
-            log(f"  done in {r.seconds:.1f}s -> {r.output.name}{' + .html' if config.export_html else ''}")
-        return r
-
+    if any(nb in config.notebooks for nb in ("03_policy_emphasis", CITY_NOTEBOOK)):
+        run_steps.statistics_step(config, record, log)
     with tempfile.TemporaryDirectory(prefix="qualitylib-kernels-") as sockets:
         kernel_manager = local_kernel_manager(sockets, config.notebooks_dir)
-        # Each run writes its own files and talks to its own kernel: runs are independent, so they go
-        # side by side on the machine's cores (the kernels do the work; threads only wait on them).
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            done = list(pool.map(one, enumerate(runs, start=1)))
-    failures = [r for r in done if r.error]
+        failures = run_steps.notebook_steps(config, runs, record, log, lambda nb: _source(config, nb), kernel_manager)
     if failures:
         log(f"{len(failures)} of {len(runs)} notebook runs failed:")
         for r in failures:
             print(f"  {r.error}", file=sys.stderr, flush=True)
-    else:
-        log(f"all {len(runs)} notebook runs succeeded; figures in {config.figures_dir}, reports in {config.reports_dir}")
-    return _summary(config, result, failures, log)
+    page_failures = run_steps.profile_steps(config, record, log) if CITY_NOTEBOOK in config.notebooks and plans else []
+    if not failures and not page_failures:
+        log("up to date: nothing changed since the last run (--force redoes everything)" if record.ran == 0 else
+            f"done: {record.ran} step(s) redone; figures in {config.figures_dir}, reports in {config.reports_dir}")
+    return _summary(config, summary, [*failures, *page_failures], log)
 
 
 def _summary(config: RunConfig, result, failures: list, log) -> int:

@@ -15,14 +15,16 @@ MAX_LINES = 600
 #: Lower numbers are lower layers. A module may import its own layer or any layer below it.
 LAYERS = {
     "qualitylib": 0, "qualitylib.paths": 0, "qualitylib.resources": 0, "qualitylib.atomic": 0,
+    "qualitylib.progress": 0,
     "qualitylib.text": 1,
     "qualitylib.extract": 2,
     "qualitylib.analysis": 3,
     "qualitylib.viz": 4,
-    "qualitylib.tables": 5, "qualitylib.pipeline": 5, "qualitylib.notebook_sources": 5,
+    "qualitylib.tables": 5, "qualitylib.pipeline": 5, "qualitylib.notebook_sources": 5, "qualitylib.records": 5,
+    "qualitylib.stats_tables": 6, "qualitylib.profiles": 6,
     "qualitylib.notebook_execution": 6,
     "qualitylib.notebook": 6, "qualitylib.release": 6, "qualitylib.run_params": 6,
-    "qualitylib.runner": 7,
+    "qualitylib.run_steps": 7, "qualitylib.runner": 7,
     "qualitylib.cli": 8,
 }
 

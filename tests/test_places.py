@@ -35,7 +35,7 @@ def test_every_notebook_runs_on_every_kind_of_place(places_run):
     assert rc == 0
     docs = _documents(out)
     assert len(docs) == len(list(PLACES.glob("*.txt")))
-    profiles = sorted(p.name for p in (out / "reports").glob("04_city_profile_*.ipynb"))
+    profiles = sorted(p.name for p in (out / "reports").glob("04_city_profile_*.html"))
     assert len(profiles) == len(docs), "one profile per plan, none overwritten"
 
 
@@ -46,7 +46,7 @@ def test_places_that_share_a_pinyin_stay_apart(places_run):
     js, zj = docs.loc["taizhou_jiangsu_2021"], docs.loc["taizhou_zhejiang_2021"]
     assert (js["city"], zj["city"]) == ("泰州市", "台州市") and js["city_en"] == zj["city_en"]
     assert js["adcode"] != zj["adcode"]
-    names = {p.name for p in (out / "reports").glob("04_city_profile_Taizhou*.ipynb")}
+    names = {p.name for p in (out / "reports").glob("04_city_profile_Taizhou*.html")}
     assert len(names) == 2
 
 
@@ -68,7 +68,7 @@ def test_two_plans_of_one_city_are_two_plans(places_run):
     assert not table.duplicated(ROW_KEY).any()
     jiaxing = table[table["city"] == "嘉兴市"]
     assert set(jiaxing["doc_id"]) == {"jiaxing_annual_2019", "jiaxing_2021"}
-    assert {p.name for p in (out / "reports").glob("04_city_profile_Jiaxing*.ipynb")} == \
-        {"04_city_profile_Jiaxing-2019.ipynb", "04_city_profile_Jiaxing-2025.ipynb"}
+    assert {p.name for p in (out / "reports").glob("04_city_profile_Jiaxing*.html")} == \
+        {"04_city_profile_Jiaxing-2019.html", "04_city_profile_Jiaxing-2025.html"}
     # the plans that could not be placed and the province still have their targets in the table
     assert {"unknown_province_2024", "zhejiang_province_2023"} <= set(table["doc_id"])

@@ -1,0 +1,160 @@
+"""What each output of a run was made from, so the next run redoes only what changed.
+
+A run keeps one record, ``.qualitylib-record.json`` in its output root (beside the lock): for every
+step (the pipeline, the statistics, one notebook in one language, one plan's profile in one language)
+the digest of its inputs and the SHA-256 of each file it wrote. A step is up to date when its input
+digest is the one recorded and every file it wrote is still there with the same bytes; an edited or
+deleted output makes it run again. The inputs of every step include :func:`code_fingerprint` (the
+package's source and data files), so new code never reuses old results.
+
+The record is rewritten (atomically) after every step, so a run that is killed keeps what it finished.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from . import __version__
+from .atomic import write_text_atomic
+
+__all__ = ["RECORD_NAME", "BuildRecord", "digest", "code_fingerprint", "file_digest"]
+
+RECORD_NAME = ".qualitylib-record.json"
+RECORD_VERSION = 1
+
+
+def file_digest(path: str | os.PathLike[str]) -> str:
+    """Input: a file. Output: the hex SHA-256 of its bytes."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _feed(h: Any, part: Any) -> None:
+    if isinstance(part, pd.DataFrame):
+        h.update(b"frame\0")
+        h.update(part.to_csv(index=False, lineterminator="\n").encode("utf-8"))
+    elif isinstance(part, pd.Series):
+        h.update(b"series\0")
+        h.update(part.to_csv(lineterminator="\n").encode("utf-8"))
+    elif isinstance(part, Path):
+        h.update(b"file\0" + str(part.name).encode("utf-8") + b"\0")
+        h.update(file_digest(part).encode("ascii") if part.is_file() else b"<missing>")
+    elif isinstance(part, bytes):
+        h.update(b"bytes\0" + part)
+    elif isinstance(part, (list, tuple)):
+        h.update(b"list\0")
+        for item in part:
+            _feed(h, item)
+    else:
+        h.update(b"json\0" + json.dumps(part, sort_keys=True, default=str, ensure_ascii=False).encode("utf-8"))
+    h.update(b"\1")
+
+
+def digest(*parts: Any) -> str:
+    """Input: anything a step depends on -- DataFrames (by their CSV), files (``Path``: by content),
+    bytes, lists of these, or JSON-able values. Output: one hex SHA-256 of all of them, in order."""
+    h = hashlib.sha256()
+    for part in parts:
+        _feed(h, part)
+    return h.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """Output: a digest of the package version and every source and data file of the installed
+    ``qualitylib`` package: a change in code or domain data makes every step out of date."""
+    package = Path(__file__).resolve().parent
+    files = sorted(p for p in package.rglob("*") if p.is_file() and p.suffix not in {".pyc"}
+                   and "__pycache__" not in p.parts)
+    h = hashlib.sha256(__version__.encode("utf-8"))
+    for p in files:
+        h.update(p.relative_to(package).as_posix().encode("utf-8") + b"\0" + p.read_bytes() + b"\1")
+    return h.hexdigest()
+
+
+class BuildRecord:
+    """The record of one output root. ``force=True``: nothing is up to date (the record is still
+    written, for the next run)."""
+
+    def __init__(self, path: str | os.PathLike[str], *, root: str | os.PathLike[str], force: bool = False) -> None:
+        self.path = Path(path)
+        self.root = Path(root)
+        self.force = force
+        self.steps: dict[str, dict[str, Any]] = {}
+        #: steps done in this run (0 at the end: everything was up to date)
+        self.ran = 0
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            if data.get("version") == RECORD_VERSION:
+                self.steps = dict(data.get("steps", {}))
+        except (OSError, ValueError):
+            pass  # no record (first run) or an unreadable one: everything is out of date
+
+    def _rel(self, path: Path) -> str:
+        p = Path(path).resolve()
+        try:
+            return p.relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return str(p)
+
+    def _abs(self, rel: str) -> Path:
+        p = Path(rel)
+        return p if p.is_absolute() else self.root / p
+
+    def up_to_date(self, step: str, inputs: str) -> bool:
+        """Whether ``step`` ran with these ``inputs`` (a :func:`digest`) and its outputs are intact."""
+        if self.force:
+            return False
+        entry = self.steps.get(step)
+        if not entry or entry.get("inputs") != inputs:
+            return False
+        for rel, sha in entry.get("outputs", {}).items():
+            path = self._abs(rel)
+            if not path.is_file() or file_digest(path) != sha:
+                return False
+        return True
+
+    def outputs(self, step: str) -> list[Path]:
+        """The files ``step`` wrote when it last ran."""
+        return [self._abs(rel) for rel in self.steps.get(step, {}).get("outputs", {})]
+
+    def record(self, step: str, inputs: str, outputs: Iterable[str | os.PathLike[str]], *,
+               extra: dict[str, Any] | None = None, save: bool = True) -> None:
+        """Note that ``step`` ran with ``inputs`` and wrote ``outputs`` (``extra``: what a later run that
+        skips the step must still report, such as the input problems it found); saves the record
+        unless ``save`` is False (many small steps: save once at the end)."""
+        self.steps[step] = {"inputs": inputs,
+                            "outputs": {self._rel(Path(p)): file_digest(p) for p in sorted(set(map(str, outputs)))}}
+        if extra:
+            self.steps[step]["extra"] = extra
+        self.ran += 1
+        if save:
+            self.save()
+
+    def extra(self, step: str) -> dict[str, Any]:
+        """What :meth:`record` kept beside ``step``'s outputs (empty when nothing)."""
+        return dict(self.steps.get(step, {}).get("extra", {}))
+
+    def steps_like(self, prefix: str) -> list[str]:
+        """Recorded steps whose name starts with ``prefix``."""
+        return [s for s in self.steps if s.startswith(prefix)]
+
+    def forget(self, step: str) -> None:
+        """Drop ``step`` (it failed: the next run must do it again)."""
+        if self.steps.pop(step, None) is not None:
+            self.save()
+
+    def save(self) -> None:
+        text = json.dumps({"version": RECORD_VERSION, "steps": dict(sorted(self.steps.items()))},
+                          indent=0, sort_keys=False, ensure_ascii=False)
+        write_text_atomic(self.path, text + "\n")

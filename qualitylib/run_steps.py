@@ -1,0 +1,280 @@
+"""The steps of a run, each redone only when what it is made from changed (see :mod:`qualitylib.records`):
+
+1. :func:`pipeline_step`: raw files -> processed tables (``data/processed/*.csv``);
+2. :func:`release_step`: the citable release files (``datapackage.json``, ``README.md``, ``CITATION.cff``);
+3. :func:`statistics_step`: the cross-city statistics (``data/processed/stats/``), once per run;
+4. :func:`notebook_steps`: every notebook but 04, once per language, side by side;
+5. :func:`profile_steps`: every plan's city profile (page + figures), once per language, side by side.
+
+Each takes the run's configuration, its :class:`~qualitylib.records.BuildRecord` and a ``log`` function,
+and says on the log what it did or that it was up to date.
+"""
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Sequence
+
+import pandas as pd
+
+from .notebook_execution import NotebookRun, execute
+from .progress import Progress
+from .records import BuildRecord, code_fingerprint, digest
+from .tables import filter_cities, plan_slugs
+
+__all__ = ["PipelineSummary", "pipeline_step", "release_step", "statistics_step", "notebook_steps",
+           "profile_steps", "measure_accuracy", "profile_plans"]
+
+PROCESSED_CSVS = ("documents", "sentences", "targets", "indicator_table", "codebook", "failures")
+
+
+@dataclass
+class PipelineSummary:
+    """What the rest of the run needs from the pipeline, whether it ran now or earlier."""
+
+    documents: pd.DataFrame
+    counts: dict[str, int]
+    problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    ran: bool = True
+
+
+def _raw_files(config) -> list[Path]:
+    from .text.corpus import discover
+
+    return discover([config.raw_dir])
+
+
+def pipeline_step(config, record: BuildRecord, log: Callable[[str], None]) -> PipelineSummary:
+    """Raw folder -> processed tables, unless neither the raw files, the curated metadata nor the code
+    changed since the tables were written. Input problems and warnings found when the tables were
+    made are kept in the record and reported again, so a skipped pipeline cannot hide them."""
+    from .pipeline import run_pipeline, write_tables
+
+    files = _raw_files(config)
+    inputs = digest("pipeline", code_fingerprint(), [f.name for f in files], list(files),
+                    Path(config.documents_csv) if config.documents_csv else None)
+    if record.up_to_date("pipeline", inputs):
+        kept = record.extra("pipeline")
+        documents = pd.read_csv(Path(config.processed_dir) / "documents.csv")
+        log(f"pipeline: up to date ({len(files)} raw files unchanged)")
+        return PipelineSummary(documents, kept.get("counts", {}), kept.get("problems", []), kept.get("warnings", []),
+                               ran=False)
+    log(f"pipeline: {config.raw_dir} ({len(files)} raw files)")
+    result = run_pipeline([config.raw_dir], documents_csv=config.documents_csv)
+    written = write_tables(result, config.processed_dir)
+    counts = {"documents": len(result.documents), "targets": len(result.targets),
+              "indicator rows": len(result.indicator_table), "failed files": len(result.failures),
+              "warnings": len(result.warnings)}
+    record.record("pipeline", inputs, written,
+                  extra={"counts": counts, "problems": list(result.problems), "warnings": list(result.warnings)})
+    log("pipeline: " + ", ".join(f"{v} {k}" for k, v in counts.items()) + f" -> {config.processed_dir}")
+    return PipelineSummary(result.documents, counts, list(result.problems), list(result.warnings))
+
+
+def measure_accuracy(targets: pd.DataFrame, gold_path: Path | None) -> dict | None:
+    """Input: extracted targets and the hand annotation's path (or None). Output: precision, recall,
+    F1 and field agreement over the annotated documents, for the release README; None without gold.
+    Only documents the gold covers are scored, so a corpus with extra cities is measured fairly."""
+    if gold_path is None or not Path(gold_path).is_file():
+        return None
+    from .analysis.evaluation import evaluate, load_gold
+
+    gold = load_gold(gold_path)
+    scored = targets[targets["doc_id"].isin(set(gold["doc_id"]))]
+    if scored.empty:
+        return None
+    report = evaluate(gold, scored)
+    return {
+        "annotated documents": int(gold["doc_id"].nunique()),
+        "gold targets": report.n_gold,
+        "precision": float(report.precision),
+        "recall": float(report.recall),
+        "f1": float(report.f1),
+        "field agreement": {k: float(v) for k, v in report.field_agreement.items()},
+        "rows scored per field": {k: int(v) for k, v in report.field_counts.items()},
+    }
+
+
+def _processed_files(config) -> list[Path]:
+    return [Path(config.processed_dir) / f"{name}.csv" for name in PROCESSED_CSVS]
+
+
+def release_step(config, record: BuildRecord, log: Callable[[str], None]) -> None:
+    """Processed tables -> ``datapackage.json``, ``README.md`` (with the accuracy against the hand
+    annotation) and ``CITATION.cff``."""
+    from . import __version__
+    from .release import write_release
+
+    # CITATION.cff is not an input although the release reads it: the release rewrites it
+    inputs = digest("release", code_fingerprint(), _processed_files(config),
+                    Path(config.gold) if config.gold else None, config.accuracy)
+    if record.up_to_date("release", inputs):
+        log("release: up to date")
+        return
+    accuracy = config.accuracy
+    if accuracy is None and config.gold:
+        accuracy = measure_accuracy(pd.read_csv(Path(config.processed_dir) / "targets.csv"), config.gold)
+    if accuracy:
+        log(f"accuracy against {Path(config.gold).name if config.gold else 'given numbers'}: "
+            f"precision {accuracy.get('precision', float('nan')):.3f}, recall {accuracy.get('recall', float('nan')):.3f}")
+    written = write_release(config.processed_dir, __version__, accuracy=accuracy, citation_path=config.citation_path)
+    record.record("release", inputs, written)
+    log(f"release: {', '.join(p.name for p in written)}")
+
+
+def statistics_step(config, record: BuildRecord, log: Callable[[str], None]) -> None:
+    """Processed sentences -> the cross-city statistics (:mod:`qualitylib.stats_tables`), computed
+    once for every notebook and profile of the run."""
+    from .analysis.cross_city import statistics_parameters
+    from .stats_tables import write_statistics
+
+    params = statistics_parameters(config.notebook_params())
+    sentences = Path(config.processed_dir) / "sentences.csv"
+    inputs = digest("statistics", code_fingerprint(), sentences, params)
+    if record.up_to_date("statistics", inputs):
+        log("statistics: up to date")
+        return
+    log("statistics: theme shares, differences, TF-IDF, clustering, peers (once for all notebooks) ...")
+    written = write_statistics(config.processed_dir, params, progress=lambda name: log(f"  statistics: {name}"))
+    record.record("statistics", inputs, written)
+    log(f"statistics: {len(written)} files -> {Path(config.processed_dir) / 'stats'}")
+
+
+def _data_inputs(config) -> list[Path]:
+    """The files a notebook may read: everything in the processed folder (tables, statistics) and in
+    ``data/external``, and every path-valued parameter that names a file."""
+    files = sorted(p for p in Path(config.processed_dir).rglob("*") if p.is_file() and not p.name.startswith("."))
+    external = Path(config.root) / "data" / "external"
+    files += sorted(p for p in external.rglob("*") if p.is_file()) if external.is_dir() else []
+    for value in config.notebook_params().values():
+        if isinstance(value, str) and value:
+            path = Path(value) if Path(value).is_absolute() else Path(config.root) / value
+            if path.is_file() and path not in files:
+                files.append(path)
+    return files
+
+
+def _figures_of(config, run: NotebookRun) -> list[Path]:
+    prefix = run.notebook.split("_")[0] + "_"
+    return sorted(p for p in Path(config.figures_dir).glob(f"{prefix}*_{run.lang}.*")
+                  if not p.name.startswith(".") and not p.name.startswith("04_city_"))
+
+
+def notebook_steps(config, runs: Sequence[NotebookRun], record: BuildRecord, log: Callable[[str], None],
+                   source: Callable[[str], Path], kernel_manager) -> list[NotebookRun]:
+    """Execute the runs whose notebook, parameters or input data changed, ``config.workers`` at a
+    time. Output: the runs that failed (their executed copy keeps the error)."""
+    if not runs:
+        return []
+    shared = digest(code_fingerprint(), _data_inputs(config))
+    keys = {r.output: digest("notebook", shared, source(r.notebook), r.params, config.export_html) for r in runs}
+    stale = [r for r in runs if not record.up_to_date(f"notebook:{r.output.name}", keys[r.output])]
+    if len(stale) < len(runs):
+        log(f"notebooks: {len(runs) - len(stale)} of {len(runs)} up to date")
+    if not stale:
+        return []
+    workers = max(1, min(config.workers or os.cpu_count() or 1, len(stale)))
+    log(f"notebooks: {len(stale)} to run on {workers} worker(s)")
+    bar = Progress(len(stale), "notebooks", prefix="  ")
+
+    def one(run: NotebookRun) -> NotebookRun:
+        execute(run, source(run.notebook), kernel_name=config.kernel_name, export=config.export_html,
+                kernel_manager=kernel_manager)
+        step = f"notebook:{run.output.name}"
+        if run.error:
+            log(f"FAILED after {run.seconds:.1f}s: {run.label}: {run.error}")
+            log(f"  executed copy with the error: {run.output}")
+            record.forget(step)
+        else:
+            outputs = [run.output] + ([run.output.with_suffix(".html")] if config.export_html else [])
+            record.record(step, keys[run.output], outputs + _figures_of(config, run), save=False)
+            log(f"  {run.label} done in {run.seconds:.1f}s")
+        bar.advance()
+        return run
+
+    # each run writes its own files and talks to its own kernel: they go side by side on the cores
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        done = list(pool.map(one, stale))
+    bar.close()
+    record.save()
+    return [r for r in done if r.error]
+
+
+def profile_plans(documents: pd.DataFrame, wanted: Sequence[str] | None) -> list[tuple[str, str, str]]:
+    """(doc_id, file-name slug, label) of every plan that gets a profile: the plans of the ``cities``
+    parameter if given, else every plan, by slug. Slugs are unique (see :func:`tables.plan_slugs`)."""
+    slugs = plan_slugs(documents)
+    docs = filter_cities(documents, list(wanted or []))
+    plans = [(str(d), slugs[d], f"{e if isinstance(e, str) and e else c} ({d})")
+             for d, c, e in zip(docs["doc_id"], docs["city"], docs["city_en"])]
+    return sorted(plans, key=lambda p: (p[1], p[0]))
+
+
+def profile_steps(config, record: BuildRecord, log: Callable[[str], None]) -> list[str]:
+    """Every plan's profile page and figures in every language (:mod:`qualitylib.profiles`), the
+    changed ones only, ``config.workers`` processes side by side. Pages of plans that left the corpus
+    are deleted. Output: one message per failed page."""
+    from . import profiles
+    from .stats_tables import statistics
+    from .tables import load_national, load_processed, policy_sentences
+
+    params = config.notebook_params()
+    cities = list(params.get("cities") or [])
+    tables = load_processed(config.processed_dir)
+    pool_sentences = (lambda: policy_sentences(filter_cities(tables["sentences"], cities))) if cities else None
+    stats, source = statistics(config.processed_dir, params, cities=cities, sentences=pool_sentences)
+    national_path = params.get("national_targets")
+    national_file = (Path(national_path) if Path(str(national_path)).is_absolute() else Path(config.root) / national_path
+                     ) if national_path else None
+    national = load_national(national_file)
+    langs = config.effective_langs()
+    formats = list(params.get("figure_formats") or ["png"])
+    plans = profile_plans(tables["documents"], cities)
+    slugs = plan_slugs(tables["documents"])
+    shared = digest("profile", code_fingerprint(), formats, langs[0], stats["theme_shares"], national,
+                    str(Path(os.path.relpath(config.figures_dir, config.reports_dir))))
+    keys, stale = {}, []
+    for doc_id, slug, _ in plans:
+        p = profiles.profile_inputs(tables, stats, national, plan=doc_id, cities=cities, slugs=slugs)
+        plan_key = digest(shared, slug, p.doc_rows, p.with_national, p.others, p.differences, p.peers, p.pool)
+        for lang in langs:
+            step = f"profile:{slug}:{lang}"
+            keys[step] = digest(plan_key, lang)
+            if not record.up_to_date(step, keys[step]):
+                stale.append((doc_id, lang, step))
+    # a plan that left the corpus (or a language no longer made) leaves no page behind
+    for step in record.steps_like("profile:"):
+        if step not in keys:
+            for path in record.outputs(step):
+                path.unlink(missing_ok=True)
+            record.forget(step)
+    log(f"profiles: {len(plans)} plans x {len(langs)} language(s); {len(keys) - len(stale)} up to date"
+        + (f"; {source}" if stale else ""))
+    if not stale:
+        return []
+    workers = max(1, min(config.workers or os.cpu_count() or 1, len(stale)))
+    bar = Progress(len(stale), "profiles", prefix="  ")
+    step_of = {(d, lang): step for d, lang, step in stale}
+    failures: list[str] = []
+
+    def done(result: tuple[str, str, list[str], str | None]) -> None:
+        doc_id, lang, paths, error = result
+        step = step_of[(doc_id, lang)]
+        if error:
+            failures.append(f"profile of {doc_id} ({lang}) failed: {error}")
+            log(f"FAILED: profile of {doc_id} ({lang}): {error}")
+            record.forget(step)
+        else:
+            record.record(step, keys[step], paths, save=False)
+        bar.advance()
+
+    profiles.write_profiles(tables, stats, national, [(d, lang) for d, lang, _ in stale],
+                            figures_dir=config.figures_dir, reports_dir=config.reports_dir, formats=formats,
+                            first_lang=langs[0], cities=cities, jobs=workers, done=done)
+    bar.close()
+    record.save()
+    log(f"profiles: {len(stale) - len(failures)} pages written on {workers} worker(s) -> {config.reports_dir}")
+    return failures

@@ -1,0 +1,123 @@
+"""The cross-city statistics as stored tables: written once per run beside the processed data, read
+by every notebook that compares cities.
+
+``<processed_dir>/stats/<table>.csv`` for each table of
+:data:`qualitylib.analysis.cross_city.TABLES`, and ``parameters.json``: the parameters they were
+computed with and the SHA-256 of the ``sentences.csv`` they were computed from. A notebook asks
+:func:`statistics` for the tables with its own parameters: when they match what is stored (and the
+comparison is the whole corpus) it reads them; otherwise (an analyst changed ``n_boot`` or chose a
+few cities in JupyterLab) it computes them itself with the same code and says so.
+"""
+from __future__ import annotations
+
+import io
+import json
+import os
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .analysis.cross_city import TABLES, cross_city_tables, statistics_parameters
+from .analysis.theme_dictionary import load_themes
+from .atomic import write_csv_atomic, write_text_atomic
+from .records import file_digest
+
+__all__ = ["STATS_DIR", "PARAMETERS_FILE", "stats_dir", "write_statistics", "load_statistics", "statistics"]
+
+STATS_DIR = "stats"
+PARAMETERS_FILE = "parameters.json"
+
+
+def stats_dir(processed_dir: str | os.PathLike[str]) -> Path:
+    """Input: the processed-data folder. Output: the folder of the stored statistics."""
+    return Path(processed_dir) / STATS_DIR
+
+
+def _record(processed_dir: Path, params: Mapping[str, Any]) -> dict[str, Any]:
+    return {"parameters": statistics_parameters(params),
+            "sentences_sha256": file_digest(processed_dir / "sentences.csv")}
+
+
+def write_statistics(processed_dir: str | os.PathLike[str], params: Mapping[str, Any] | None = None, *,
+                     progress: Callable[[str], None] | None = None) -> list[Path]:
+    """Input: the processed-data folder (``sentences.csv`` of the whole corpus) and the run's
+    parameters. Output: the paths written -- one CSV per statistics table and ``parameters.json``
+    (last, so a run killed half-way leaves no record claiming the tables are complete)."""
+    from .tables import policy_sentences
+
+    folder = Path(processed_dir)
+    sentences = policy_sentences(pd.read_csv(folder / "sentences.csv"))
+    tables = cross_city_tables(sentences, params, progress=progress)
+    out = stats_dir(folder)
+    written = [write_csv_atomic(frame, out / f"{name}.csv") for name, frame in tables.items()]
+    record = json.dumps(_record(folder, params or {}), indent=1, sort_keys=True, ensure_ascii=False)
+    written.append(write_text_atomic(out / PARAMETERS_FILE, record + "\n"))
+    return written
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    """Themes back to a categorical in dictionary order, as the computed tables have them."""
+    if "theme" in frame.columns:
+        known = list(load_themes()["theme"])
+        extra = sorted(set(frame["theme"].astype(str)) - set(known))
+        frame["theme"] = pd.Categorical(frame["theme"].astype(str), categories=known + extra)
+    return frame
+
+
+def _read(source: Any) -> pd.DataFrame:
+    try:
+        return _typed(pd.read_csv(source))
+    except pd.errors.EmptyDataError:  # a table that needs more cities than the corpus has
+        return pd.DataFrame()
+
+
+def load_statistics(processed_dir: str | os.PathLike[str], params: Mapping[str, Any] | None = None
+                    ) -> dict[str, pd.DataFrame] | None:
+    """Input: the processed-data folder and the parameters the caller wants (those it does not name
+    may have any value). Output: the stored tables, or None when there are none, or they were computed
+    with other values of those parameters or from another ``sentences.csv``."""
+    folder = Path(processed_dir)
+    record_path = stats_dir(folder) / PARAMETERS_FILE
+    if not record_path.is_file() or not (folder / "sentences.csv").is_file():
+        return None
+    try:
+        stored = json.loads(record_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    wanted = {k: v for k, v in statistics_parameters(params).items() if params and k in params}
+    stored_params = stored.get("parameters", {})
+    if (stored.get("sentences_sha256") != file_digest(folder / "sentences.csv")
+            or any(stored_params.get(k) != v for k, v in json.loads(json.dumps(wanted)).items())):
+        return None
+    paths = {name: stats_dir(folder) / f"{name}.csv" for name in TABLES}
+    if not all(p.is_file() for p in paths.values()):
+        return None
+    return {name: _read(p) for name, p in paths.items()}
+
+
+def statistics(processed_dir: str | os.PathLike[str], params: Mapping[str, Any] | None = None, *,
+               sentences: pd.DataFrame | Callable[[], pd.DataFrame] | None = None, cities: Sequence[str] = ()
+               ) -> tuple[dict[str, pd.DataFrame], str]:
+    """The cross-city statistics a notebook needs. Input: the processed-data folder, the notebook's
+    parameters, and -- when the notebook compares only some cities -- those cities' names and their
+    policy sentences (a frame, or a function returning it, called only when they are needed). Output: (tables, a sentence saying where they come from). Stored tables are used when
+    they fit the parameters and the whole corpus is compared; otherwise they are computed here."""
+    if not cities:
+        stored = load_statistics(processed_dir, params)
+        if stored is not None:
+            return stored, f"cross-city statistics read from {stats_dir(processed_dir)}"
+        reason = "no stored statistics match these parameters and tables"
+    else:
+        reason = f"the comparison is limited to {', '.join(cities)}"
+    if sentences is None:
+        from .tables import policy_sentences
+
+        sentences = policy_sentences(pd.read_csv(Path(processed_dir) / "sentences.csv"))
+    elif callable(sentences):
+        sentences = sentences()
+    tables = cross_city_tables(sentences, params)
+    # round-trip through the stored form, so a computed table and a stored one look the same
+    return {name: _read(io.StringIO(frame.to_csv(index=False, lineterminator="\n")))
+            for name, frame in tables.items()}, f"computed here: {reason}"

@@ -1,0 +1,93 @@
+"""Tests for the cross-city statistics computed once per run (qualitylib.analysis.cross_city) and
+stored beside the processed data (qualitylib.stats_tables)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from qualitylib import stats_tables
+from qualitylib.analysis import cross_city, themes
+from qualitylib.analysis.comparability import nearest_peers
+from qualitylib.notebook_sources import notebook_from_source, parameter_defaults
+
+ROOT = Path(__file__).resolve().parents[1]
+SMALL = {"n_boot": 30, "n_boot_diff": 200, "seed": 7}
+
+
+def test_defaults_are_the_notebooks_defaults():
+    nb03 = parameter_defaults(notebook_from_source(ROOT / "notebooks" / "03_policy_emphasis.py"))
+    nb04 = parameter_defaults(notebook_from_source(ROOT / "notebooks" / "04_city_profile.py"))
+    for key, value in cross_city.DEFAULTS.items():
+        assert nb03[key] == value, key
+    assert (nb04["seed"], nb04["n_boot"]) == (cross_city.DEFAULTS["seed"], cross_city.DEFAULTS["n_boot"])
+
+
+def test_parameters_are_typed_and_unknown_keys_ignored():
+    p = cross_city.statistics_parameters({"n_boot": "50", "lang": "en", "alpha": None})
+    assert p["n_boot"] == 50 and "lang" not in p and p["alpha"] == cross_city.DEFAULTS["alpha"]
+
+
+def test_peer_table_is_the_top_of_each_citys_ranking():
+    wide = pd.DataFrame({"a": [0.1, 0.5, 0.2, 0.4], "b": [0.3, 0.1, 0.3, 0.2], "c": [0.6, 0.4, 0.5, 0.4]},
+                        index=["甲", "乙", "丙", "丁"])
+    table = cross_city.nearest_peers_table(wide, n_peers=2)
+    assert len(table) == 8
+    for city in wide.index:
+        mine = table[table["city"] == city].drop(columns="city").reset_index(drop=True)
+        pd.testing.assert_frame_equal(mine, nearest_peers(wide, city).head(2).reset_index(drop=True),
+                                      check_dtype=False)
+
+
+@pytest.fixture(scope="module")
+def processed(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("processed")
+    sentences = themes.synthetic_sentences(n_per_city=40, seed=3).assign(role="policy")
+    sentences.to_csv(folder / "sentences.csv", index=False)
+    stats_tables.write_statistics(folder, SMALL)
+    return folder
+
+
+def test_written_tables_are_read_back_for_the_same_parameters(processed):
+    stored = stats_tables.load_statistics(processed, SMALL)
+    assert stored is not None and set(stored) == set(cross_city.TABLES)
+    assert set(stored["theme_shares"]["city"]) == set(themes.SYNTHETIC_CITIES)
+    assert isinstance(stored["theme_shares"]["theme"].dtype, pd.CategoricalDtype)
+    assert stored["peers"].groupby("city").size().max() <= cross_city.N_PEERS
+    # a caller naming fewer parameters accepts the stored values of the others
+    assert stats_tables.load_statistics(processed, {"seed": 7}) is not None
+
+
+def test_other_parameters_or_changed_sentences_are_not_read(processed, tmp_path):
+    assert stats_tables.load_statistics(processed, {**SMALL, "n_boot": 31}) is None
+    copy = tmp_path / "processed"
+    copy.mkdir()
+    for p in processed.rglob("*"):
+        if p.is_file():
+            (copy / p.relative_to(processed)).parent.mkdir(parents=True, exist_ok=True)
+            (copy / p.relative_to(processed)).write_bytes(p.read_bytes())
+    assert stats_tables.load_statistics(copy, SMALL) is not None
+    sentences = pd.read_csv(copy / "sentences.csv")
+    sentences.loc[0, "text"] = "加强生态环境保护。"
+    sentences.to_csv(copy / "sentences.csv", index=False)
+    assert stats_tables.load_statistics(copy, SMALL) is None
+
+
+def test_computed_tables_look_like_stored_ones(processed):
+    stored = stats_tables.load_statistics(processed, SMALL)
+    computed, source = stats_tables.statistics(processed, {**SMALL, "n_boot": 31})
+    assert source.startswith("computed here")
+    for name in cross_city.TABLES:
+        assert list(computed[name].columns) == list(stored[name].columns), name
+        assert dict(computed[name].dtypes) == dict(stored[name].dtypes), name
+    again, source = stats_tables.statistics(processed, SMALL)
+    assert source.startswith("cross-city statistics read from")
+    pd.testing.assert_frame_equal(again["theme_differences"], stored["theme_differences"])
+
+
+def test_a_subset_of_cities_is_computed_for_that_subset(processed):
+    sentences = pd.read_csv(processed / "sentences.csv")
+    subset = sentences[sentences["city"].isin(["甲市", "乙市", "丙市"])]
+    tables, source = stats_tables.statistics(processed, SMALL, sentences=lambda: subset, cities=["甲市", "乙市", "丙市"])
+    assert "limited to" in source and set(tables["theme_shares"]["city"]) == {"甲市", "乙市", "丙市"}

@@ -85,7 +85,7 @@ nb.show_table(stats["sentence_scope"].pivot_table(index=["city", "city_en"], col
 gold_path = nb.path(theme_gold)
 if gold_path.is_file():
     gold = theme_evaluation.load_theme_gold(gold_path)
-    cv = theme_evaluation.cross_validate(gold, n_repeats=cv_repeats, seed=seed)
+    cv = nb.theme_check(gold_path, seed=seed, n_repeats=cv_repeats)  # stored by the run, shared with the release
     display(cv.summary.round(3))
     best = cv.summary.sort_values(["macro_f1", "fitted"], ascending=[False, True], kind="mergesort").iloc[0]
     chosen = theme_evaluation.CHOSEN_METHOD

@@ -98,6 +98,16 @@ class NotebookSession:
         where = f" The whole table is `{csv}`." if csv else ""
         display(Markdown(f"*{len(frame) - max_rows:,} more rows not shown ({len(frame):,} in all).{where}*"))
 
+    def theme_check(self, gold_path: str | os.PathLike[str], *, seed: int, n_repeats: int):
+        """The cross-validation of the theme coder against the hand coding
+        (:func:`qualitylib.stats_tables.theme_check`): the run's stored result when it was made with
+        this sample, seed and repeats, else computed here; says which."""
+        from .stats_tables import theme_check
+
+        result, source = theme_check(self.processed_dir, gold_path, seed=seed, n_repeats=n_repeats)
+        print(source)
+        return result
+
     def statistics(self, params: Mapping[str, Any], *, cities: Sequence[str] = (), sentences=None
                    ) -> dict[str, pd.DataFrame]:
         """The cross-city statistics (see :mod:`qualitylib.stats_tables`): read from the run's stored

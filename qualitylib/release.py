@@ -314,27 +314,17 @@ _CV_WORDS = {(False, "kfold"): "nothing fitted: all sentences", (True, "kfold"):
              (True, "lodo"): "leave one document out"}
 
 
-_CV_CACHE: dict[tuple[str, str], Any] = {}
+#: the notebooks' seed and repeats, so the release and notebook 03 share one cross-validation
+CV_REPEATS = 10
 
 
-def _cross_validation_summary(gold_bytes: bytes, cross_validate, load_theme_gold, path: Path):
-    """The cross-validation table of the theme coder, computed once per process for the same hand coding
-    and theme dictionary (it fits a model 60 times: seconds; a run writes the release once, the tests
-    many times)."""
-    from .resources import data_text
-
-    key = (hashlib.sha256(gold_bytes).hexdigest(), hashlib.sha256(data_text("themes.csv").encode("utf-8")).hexdigest())
-    if key not in _CV_CACHE:
-        _CV_CACHE[key] = cross_validate(load_theme_gold(path), seed=0).summary
-    return _CV_CACHE[key]
-
-
-def _theme_coding_section(gold_path: str | Path | None = None) -> str:
+def _theme_coding_section(gold_path: str | Path | None = None, processed_dir: str | Path | None = None) -> str:
     """The policy-theme coding's agreement with the hand-coded theme sample
     (``data/annotations/themes_dev.csv``): per-theme precision, recall and F1 of the method in use,
     with macro/micro F1 and the caveat that the rules were written on this sample. Input: the
-    sample's path (default: under the project root). Output: a README section (a placeholder when
-    the sample is missing)."""
+    sample's path (default: under the project root) and the processed-data folder, where the
+    cross-validation is stored for notebook 03 (:func:`qualitylib.stats_tables.theme_check`). Output: a
+    README section (a placeholder when the sample is missing)."""
     from .analysis.theme_evaluation import (
         CHOSEN_METHOD, averages, code_frame, cross_validate, label_matrix, load_theme_gold, score_labels,
     )
@@ -353,7 +343,13 @@ def _theme_coding_section(gold_path: str | Path | None = None) -> str:
     theme_ids = load_themes()["theme"].tolist()
     scores = score_labels(label_matrix(gold["themes"], theme_ids), code_frame(gold, CHOSEN_METHOD), theme_ids)
     avg = averages(scores)
-    cv = _cross_validation_summary(path.read_bytes(), cross_validate, load_theme_gold, path)
+    from .analysis.cross_city import DEFAULTS
+    from .stats_tables import theme_check
+
+    if processed_dir is not None:
+        cv = theme_check(processed_dir, path, seed=DEFAULTS["seed"], n_repeats=CV_REPEATS, write=True)[0].summary
+    else:
+        cv = cross_validate(gold, n_repeats=CV_REPEATS, seed=DEFAULTS["seed"]).summary
     lines += [
         f"Each policy sentence is coded with the themes of `qualitylib/data/themes.csv` by the `{CHOSEN_METHOD}` "
         "method (keywords with exclusions; names, cited titles, agency notes and front matter ignored; a section "
@@ -451,7 +447,7 @@ def readme_text(processed_dir: str | Path, version: str, accuracy: Mapping[str, 
         "## Extraction accuracy",
         "",
         _accuracy_section(accuracy),
-        _theme_coding_section(),
+        _theme_coding_section(processed_dir=processed_dir),
         "## Known limits",
         "",
         f"* {len(docs)} documents: enough to build and test the method, far too few to generalise about Chinese cities.",

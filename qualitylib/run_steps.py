@@ -107,6 +107,7 @@ def release_step(config, record: BuildRecord, log: Callable[[str], None]) -> Non
     annotation) and ``CITATION.cff``."""
     from . import __version__
     from .release import write_release
+    from .stats_tables import theme_check_files
 
     # CITATION.cff is not an input although the release reads it: the release rewrites it
     inputs = digest("release", code_fingerprint(), _processed_files(config),
@@ -121,7 +122,8 @@ def release_step(config, record: BuildRecord, log: Callable[[str], None]) -> Non
         log(f"accuracy against {Path(config.gold).name if config.gold else 'given numbers'}: "
             f"precision {accuracy.get('precision', float('nan')):.3f}, recall {accuracy.get('recall', float('nan')):.3f}")
     written = write_release(config.processed_dir, __version__, accuracy=accuracy, citation_path=config.citation_path)
-    record.record("release", inputs, written)
+    # the theme coder's cross-validation is stored with it, for notebook 03
+    record.record("release", inputs, [*written, *theme_check_files(config.processed_dir)])
     log(f"release: {', '.join(p.name for p in written)}")
 
 

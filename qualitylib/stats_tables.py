@@ -24,7 +24,8 @@ from .analysis.theme_dictionary import load_themes
 from .atomic import write_csv_atomic, write_text_atomic
 from .records import file_digest
 
-__all__ = ["STATS_DIR", "PARAMETERS_FILE", "stats_dir", "write_statistics", "load_statistics", "statistics"]
+__all__ = ["STATS_DIR", "PARAMETERS_FILE", "stats_dir", "write_statistics", "load_statistics", "statistics",
+           "theme_check", "theme_check_files"]
 
 STATS_DIR = "stats"
 PARAMETERS_FILE = "parameters.json"
@@ -121,3 +122,56 @@ def statistics(processed_dir: str | os.PathLike[str], params: Mapping[str, Any] 
     # round-trip through the stored form, so a computed table and a stored one look the same
     return {name: _read(io.StringIO(frame.to_csv(index=False, lineterminator="\n")))
             for name, frame in tables.items()}, f"computed here: {reason}"
+
+
+# ----------------------------------------------------------------------------------------------
+# the theme coder checked against the hand coding: independent of the corpus, computed once
+# ----------------------------------------------------------------------------------------------
+THEME_CHECK_FILE = "theme_check.json"
+_THEME_CHECKS: dict[str, Any] = {}  # in this process (tests write many releases): computed once
+
+
+def _theme_check_key(gold_path: Path, seed: int, n_repeats: int) -> dict[str, Any]:
+    from .records import code_fingerprint
+
+    return {"gold_sha256": file_digest(gold_path), "seed": int(seed), "n_repeats": int(n_repeats),
+            "code": code_fingerprint()}
+
+
+def theme_check(processed_dir: str | os.PathLike[str], gold_path: str | os.PathLike[str], *, seed: int,
+                n_repeats: int = 10, write: bool = False) -> tuple[Any, str]:
+    """The cross-validation of the theme-coding methods against the hand-coded sample
+    (:func:`qualitylib.analysis.theme_evaluation.cross_validate`): it fits a model dozens of times, so
+    the release and notebook 03 (in every language) share one result, stored in the statistics folder.
+    Input: the processed-data folder, the sample, seed and repeats; ``write``: store a computed result
+    (the run does; a notebook only reads). Output: (``CVResult``, where it came from)."""
+    from .analysis.theme_evaluation import CVResult, cross_validate, load_theme_gold
+
+    folder = stats_dir(processed_dir)
+    key = _theme_check_key(Path(gold_path), seed, n_repeats)
+    record = folder / THEME_CHECK_FILE
+    paths = (folder / "theme_check_summary.csv", folder / "theme_check_per_theme.csv")
+    try:
+        stored = json.loads(record.read_text(encoding="utf-8")) if record.is_file() else None
+    except ValueError:
+        stored = None
+    if stored == key and all(p.is_file() for p in paths):
+        return CVResult(pd.read_csv(paths[0]), pd.read_csv(paths[1])), f"theme-coding check read from {folder}"
+    memo = json.dumps(key, sort_keys=True)
+    if memo not in _THEME_CHECKS:
+        _THEME_CHECKS[memo] = cross_validate(load_theme_gold(gold_path), n_repeats=n_repeats, seed=seed)
+    result = _THEME_CHECKS[memo]
+    if write:
+        write_csv_atomic(result.summary, paths[0])
+        write_csv_atomic(result.per_theme, paths[1])
+        write_text_atomic(record, json.dumps(key, indent=1, sort_keys=True) + "\n")
+    # through CSV, so a computed result and a stored one are the same frames
+    return (CVResult(*(pd.read_csv(io.StringIO(f.to_csv(index=False))) for f in result)),
+            "theme-coding check computed here")
+
+
+def theme_check_files(processed_dir: str | os.PathLike[str]) -> list[Path]:
+    """The files :func:`theme_check` stores (those that exist)."""
+    folder = stats_dir(processed_dir)
+    return [p for p in (folder / "theme_check_summary.csv", folder / "theme_check_per_theme.csv",
+                        folder / THEME_CHECK_FILE) if p.is_file()]

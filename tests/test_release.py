@@ -93,13 +93,13 @@ def test_readme_reports_accuracy_or_placeholder_and_is_deterministic(processed, 
     release.write_release(copy, "9.9.9", citation_path=tmp_path / "c.cff", root=ROOT)
     text = (copy / "README.md").read_text(encoding="utf-8")
     assert "not been filled in" in text and "What this data is not" in text and "Known limits" in text
-    first = {p.name: p.read_bytes() for p in copy.iterdir()}
+    first = {p.name: p.read_bytes() for p in copy.iterdir() if p.is_file()}
     release.write_release(copy, "9.9.9", accuracy={"targets": {"precision": 0.912, "recall": 0.85}},
                           citation_path=tmp_path / "c.cff", root=ROOT)
     text = (copy / "README.md").read_text(encoding="utf-8")
     assert "| targets: precision | 0.912 |" in text and "| targets: recall | 0.850 |" in text
     release.write_release(copy, "9.9.9", citation_path=tmp_path / "c.cff", root=ROOT)
-    assert {p.name: p.read_bytes() for p in copy.iterdir()} == first
+    assert {p.name: p.read_bytes() for p in copy.iterdir() if p.is_file()} == first
     assert _cff_version(tmp_path / "c.cff") == "9.9.9"
 
 

@@ -32,9 +32,6 @@ lang = "zh"                           # "zh" or "en": language of figure text
 seed = 20240601                       # random seed (bootstrap)
 
 # %%
-import pandas as pd
-from IPython.display import display
-
 from qualitylib import notebook, viz
 from qualitylib.analysis.indicator_table import comparison_view, latest_plans
 
@@ -56,8 +53,8 @@ print(f"{len(documents)} plans, {len(targets)} extracted targets, {len(table)} i
 # multi-year plan's target is a destination.
 
 # %%
-display(documents[["doc_id", "city", "city_en", "province", "issuer", "issued", "horizon", "plan_type",
-                   "n_sentences", "n_targets"]])
+nb.show_table(documents[["doc_id", "city", "city_en", "province", "issuer", "issued", "horizon", "plan_type",
+                    "n_sentences", "n_targets"]], csv="data/processed/documents.csv")
 
 # %% [markdown]
 # ## Coverage matrix 覆盖矩阵
@@ -102,8 +99,7 @@ nb.save(fig, "01_family_counts")
 # %%
 cols = ["city", "line", "indicator", "code", "family", "series", "value", "value_hi", "unit", "comparator",
         "kind", "target_year", "plan_type", "quote"]
-with pd.option_context("display.max_rows", None):
-    display(targets[cols])
+nb.show_table(targets[cols], csv="data/processed/targets.csv")
 
 # %% [markdown]
 # ## The indicator table 指标表
@@ -115,7 +111,6 @@ with pd.option_context("display.max_rows", None):
 # starting value where the text states one. Notebooks 02 and 04 compare these rows.
 
 # %%
-with pd.option_context("display.max_rows", None):
-    display(table[["city", "doc_id", "code", "series", "scope", "subject", "label_zh", "value", "value_hi", "unit",
-                   "comparator", "kind", "target_year", "baseline", "plan_type", "n_values", "min_value", "max_value",
-                   "line"]])
+nb.show_table(table[["city", "doc_id", "code", "series", "scope", "subject", "label_zh", "value", "value_hi", "unit",
+                    "comparator", "kind", "target_year", "baseline", "plan_type", "n_values", "min_value", "max_value",
+                    "line"]], csv="data/processed/indicator_table.csv")

@@ -105,7 +105,7 @@ display(national[["source_zh", "horizon", "indicator_zh", "code", "series", "com
 
 # %%
 gaps = reference_gaps(table, national=national, documents=documents, actuals=actuals, citations=citations)
-display(gaps[["city", "code", "series", "comparator", "value", "target_year", "ref_level", "ref_source_zh",
+nb.show_table(gaps[["city", "code", "series", "comparator", "value", "target_year", "ref_level", "ref_source_zh",
               "ref_series", "ref_value", "ref_year", "plan_cited", "ref_checked", "grade", "gap", "failure_ratio",
               "ambition", "note"]])
 n_parent = int((gaps["ref_level"] == "parent").sum())
@@ -147,7 +147,7 @@ nb.save(fig, "02_reference_gaps")
 
 # %%
 comparable = match_national(comparable_groups(table, min_cities=2), national)
-display(comparable[["city", "code", "series", "unit", "kind", "comparator", "value", "target_year", "plan_type",
+nb.show_table(comparable[["city", "code", "series", "unit", "kind", "comparator", "value", "target_year", "plan_type",
                     "nat_value", "nat_horizon", "nat_source_zh", "nat_checked"]])
 fig = viz.indicator_comparison_figure(table, national, lang=lang)
 nb.save(fig, "02_indicator_comparison")

@@ -121,7 +121,7 @@ nb.save(fig, "03_theme_shares")
 naive = stats["theme_shares_sentence"]
 width = boot.assign(block=boot["hi"] - boot["lo"], sentence=naive["hi"] - naive["lo"])
 width = width[width["sentence"] > 0].assign(ratio=lambda d: d["block"] / d["sentence"])
-display(width.groupby(["city", "city_en"])
+nb.show_table(width.groupby(["city", "city_en"])
         .agg(blocks=("n_blocks", "first"), median_widening=("ratio", "median"), max_widening=("ratio", "max"))
         .round(2))
 display(Markdown(f"Block-bootstrap intervals are **{width['ratio'].median():.1f}×** as wide as sentence-level ones "
@@ -151,7 +151,7 @@ if n_cities >= 2:
     nominal = diffs[(diffs["p"] < alpha) & ~diffs["credible"]]
     display(Markdown(f"**{len(credible)}** of {len(diffs)} differences are credible after correction "
                      f"({correction}, {alpha:.0%}); {len(nominal)} more have p < {alpha} before it."))
-    display(pd.concat([credible, nominal])[["city_a", "city_b", "theme", "share_a", "share_b", "diff", "lo", "hi",
+    nb.show_table(pd.concat([credible, nominal])[["city_a", "city_b", "theme", "share_a", "share_b", "diff", "lo", "hi",
                                             "p", "p_adj", "credible"]].round(3))
 else:
     diffs = None

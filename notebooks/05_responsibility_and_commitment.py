@@ -69,7 +69,7 @@ tasks = agencies.task_table(sentences)
 rows = agencies.agency_rows(tasks, documents, names=agency_names)
 period = documents[["city", "city_en", "issued", "plan_type"]].assign(
     period=documents["issued"].map(agencies.reform_period))
-display(period)
+nb.show_table(period)
 
 # %% [markdown]
 # ## How notes are read 责任说明的解析
@@ -88,7 +88,7 @@ print(f"{rows['task_id'].nunique()} tasks with a note, {len(rows)} agency mentio
       f"({rows['successor'].nunique()} after the 2018 reform); unmatched names: "
       f"{sorted(rows.loc[rows['code'] == 'other', 'written'].unique()) or 'none'}")
 changed = rows[rows["code"] != rows["successor"]].drop_duplicates(["city", "code"])
-display(changed[["city", "period", "written", "code", "successor"]].sort_values(["city", "code"]))
+nb.show_table(changed[["city", "period", "written", "code", "successor"]].sort_values(["city", "code"]))
 
 # %% [markdown]
 # ## Lead, co-responsible, blanket 牵头、配合与笼统分派
@@ -104,7 +104,7 @@ display(changed[["city", "period", "written", "code", "successor"]].sort_values(
 
 # %%
 shares = agencies.lead_shares(tasks, rows)
-display(shares.round(3))
+nb.show_table(shares.round(3))
 fig = charts.lead_shares_figure(shares, lang=lang)
 _ = nb.save(fig, "05_lead_shares")
 
@@ -124,7 +124,7 @@ lead_counts = agencies.agency_theme_counts(rows, tasks, coded, roles=("lead",))
 labels = agencies.agency_labels(lang)
 if not lead_counts.empty:
     by_city = lead_counts.groupby(["city", "agency"])["n_tasks"].sum().rename("lead_task_themes").reset_index()
-    display(by_city.assign(agency=by_city["agency"].map(lambda a: labels.get(a, a))))
+    nb.show_table(by_city.assign(agency=by_city["agency"].map(lambda a: labels.get(a, a))))
 fig = charts.agency_theme_matrix_figure(lead_counts, lang=lang, names=agency_names)
 _ = nb.save(fig, "05_agency_theme_matrix")
 
@@ -159,7 +159,7 @@ _ = nb.save(fig, "05_agency_theme_network")
 # %%
 rows_successor = agencies.agency_rows(tasks, documents, names="successor")
 presence = agencies.presence_table(rows_successor)
-display(presence.assign(agency=presence["agency"].map(lambda a: labels.get(a, a))))
+nb.show_table(presence.assign(agency=presence["agency"].map(lambda a: labels.get(a, a))))
 
 # %% [markdown]
 # ## How concrete the commitments are 承诺的具体程度
@@ -195,7 +195,7 @@ _ = nb.save(fig, "05_concreteness")
 
 # %%
 mix = concreteness.kind_mix(tables["targets"], n_boot=n_boot, seed=seed, block_depth=block_depth)
-display(mix.pivot_table(index="city", columns="kind", values="n_targets", aggfunc="sum"))
+nb.show_table(mix.pivot_table(index="city", columns="kind", values="n_targets", aggfunc="sum"))
 fig = charts.kind_mix_figure(mix, lang=lang)
 _ = nb.save(fig, "05_target_kinds")
 
@@ -223,19 +223,19 @@ view = comparison_view(tables["indicator_table"], documents)
 alignment = va.vertical_alignment(reference_gaps(view, national=load_national(nb.path(national_targets)),
                                                  documents=documents))
 summary = va.repetition_summary(alignment)
-display(summary)
+nb.show_table(summary)
 n_parent = int(summary.set_index("ref_level").at["parent", "targets"])
 display(Markdown(
     f"{n_parent} local target(s) could be compared with a parent jurisdiction's plan"
     + ("" if n_parent else " — no plan of a parent jurisdiction (a province for these cities) is in the corpus; "
        "add one to `data/raw/` and the comparison appears here")
     + f"; {int(summary.set_index('ref_level').at['national', 'targets'])} with a national target."))
-display(alignment)
+nb.show_table(alignment)
 changes = va.changes_over_time(tables["indicator_table"], documents)
 display(Markdown(f"Places with more than one plan: {changes['place'].nunique()}."
                  + ("" if len(changes) else " Each place has one plan here, so no change over time can be read.")))
 if len(changes):
-    display(changes)
+    nb.show_table(changes)
 
 # %% [markdown]
 # ## What five documents can and cannot support 五份文件能说明什么

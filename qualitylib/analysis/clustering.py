@@ -199,9 +199,44 @@ def random_partition_baseline(labels: np.ndarray, samples: np.ndarray, boot_labe
     there are no more, else random permutations drawn with ``seed``). Output: ``(null, exact)``,
     ``null`` an (n_partitions x k) array of mean Jaccards over replicates (column j: the cluster of
     random partition with label j, whose size is that of original cluster j)."""
-    parts, exact = _partitions(np.asarray(labels), n_random, np.random.default_rng(seed))
-    null = np.vstack([np.nanmean(clusterwise_jaccard(p, samples, boot_labels), axis=0) for p in parts])
-    return null, exact
+    labels = np.asarray(labels)
+    parts, exact = _partitions(labels, n_random, np.random.default_rng(seed))
+    return _mean_jaccards(parts, int(labels.max()) + 1, samples, boot_labels), exact
+
+
+#: partition x cluster x replicate x bootstrap-cluster floats computed at once in the baseline
+_BASELINE_BLOCK = 4_000_000
+
+
+def _mean_jaccards(parts: np.ndarray, k: int, samples: np.ndarray, boot_labels: np.ndarray) -> np.ndarray:
+    """``np.nanmean(clusterwise_jaccard(p, samples, boot_labels), axis=0)`` for every row ``p`` of
+    ``parts`` (labels 0..k-1), the same numbers, batched: which object went into which bootstrap
+    cluster how often is counted once (``W``), so a partition's intersections are one product of
+    its 0/1 membership matrix with ``W``. All counts are whole numbers, exact in floating point."""
+    samples, boot_labels = np.atleast_2d(samples), np.atleast_2d(boot_labels)
+    n_rep, n_obj = samples.shape[0], parts.shape[1]
+    boot_idx = np.unique(boot_labels, return_inverse=True)[1].reshape(boot_labels.shape)
+    kb = int(boot_idx.max()) + 1
+    flat = ((np.arange(n_rep)[:, None] * n_obj + samples) * kb + boot_idx).ravel()
+    W = np.bincount(flat, minlength=n_rep * n_obj * kb).reshape(n_rep, n_obj, kb)
+    drawn = W.sum(axis=2).T.astype(float)  # objects x replicates: how often each was drawn
+    boot_size = W.sum(axis=1).astype(float)  # replicates x bootstrap clusters
+    W = W.transpose(1, 0, 2).reshape(n_obj, n_rep * kb).astype(float)
+    out = np.empty((len(parts), k))
+    step = max(1, _BASELINE_BLOCK // max(1, k * n_rep * kb))
+    for start in range(0, len(parts), step):
+        P = parts[start:start + step]
+        member = (P[:, None, :] == np.arange(k)[None, :, None]).astype(float).reshape(-1, n_obj)
+        inter = (member @ W).reshape(len(P), k, n_rep, kb).transpose(0, 2, 1, 3)  # part x rep x k x kb
+        size = (member @ drawn).reshape(len(P), k, n_rep).transpose(0, 2, 1)[..., None]
+        union = size + boot_size[None, :, None, :] - inter
+        with np.errstate(invalid="ignore", divide="ignore"):
+            jac = np.where(union > 0, inter / np.maximum(union, 1), 0.0).max(axis=3)
+        jac[size[..., 0] == 0] = np.nan
+        jac = np.ascontiguousarray(jac)  # part x rep x k, each part's block laid out as before
+        for i in range(len(P)):
+            out[start + i] = np.nanmean(jac[i], axis=0)
+    return out
 
 
 def clusterboot(

@@ -26,7 +26,7 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 
-from .themes import DEFAULT_BLOCK_DEPTH, block_sums, boot_share_draws, city_en_map
+from .themes import DEFAULT_BLOCK_DEPTH, block_sums, city_en_map, iter_share_draws
 
 __all__ = ["holm", "benjamini_hochberg", "adjust_pvalues", "pairwise_differences"]
 
@@ -71,6 +71,66 @@ def adjust_pvalues(p: np.ndarray | list[float], correction: str = "bh") -> np.nd
     raise ValueError(f"correction must be one of {CORRECTIONS}, got {correction!r}")
 
 
+#: pairs of cities whose deviations are held at once (x themes x n_boot floats): bounds memory
+_PAIR_BLOCK = 8
+
+
+def _pair_blocks(n_cities: int):
+    """``(a, first b, last b + 1, first pair row)`` for blocks of pairs ``(a, b)``, ``a < b``, in the
+    order of :func:`itertools.combinations`."""
+    row = 0
+    for a in range(n_cities - 1):
+        for b0 in range(a + 1, n_cities, _PAIR_BLOCK):
+            b1 = min(b0 + _PAIR_BLOCK, n_cities)
+            yield a, b0, b1, row
+            row += b1 - b0
+
+
+def _deviations(D: np.ndarray, d_hat: np.ndarray, a: int, b0: int, b1: int, row: int, j: int,
+                out: np.ndarray) -> np.ndarray:
+    """``|(share_a* - share_b*) - d|`` of theme ``j`` for the pairs ``(a, b0..b1-1)`` (rows
+    ``row..``): the same floating-point operations, in the same order, as one pair at a time."""
+    dev = out[: b1 - b0]
+    np.subtract(D[a, j], D[b0:b1, j], out=dev)
+    np.subtract(dev, d_hat[row:row + b1 - b0, j, None], out=dev)
+    return np.abs(dev, out=dev)
+
+
+def _exceedances(D: np.ndarray, d_hat: np.ndarray) -> np.ndarray:
+    """Per pair x theme, ``#{|d* - d| >= |d| - 1e-12}`` over the replicates, one block of pairs at
+    a time (``D``: cities x themes x n_boot draws; ``d_hat``: pairs x themes)."""
+    count = np.zeros(d_hat.shape, dtype=np.int64)
+    thr = np.abs(d_hat) - 1e-12
+    buf = np.empty((_PAIR_BLOCK, D.shape[2]))
+    hit = np.empty((_PAIR_BLOCK, D.shape[2]), dtype=bool)
+    for a, b0, b1, row in _pair_blocks(D.shape[0]):
+        for j in range(D.shape[1]):
+            dev = _deviations(D, d_hat, a, b0, b1, row, j, buf)
+            h = np.greater_equal(dev, thr[row:row + b1 - b0, j, None], out=hit[: b1 - b0])
+            count[row:row + b1 - b0, j] = [np.count_nonzero(r) for r in h]  # faster than axis=1
+    return count
+
+
+def higher_index(n: int, level: float) -> int:
+    """The position in sorted order of ``np.quantile(x, level, method='higher')`` for ``len(x) == n``
+    (asked of numpy itself, so its rounding is reproduced exactly)."""
+    return int(np.quantile(np.arange(n, dtype=float), level, method="higher"))
+
+
+def _higher_quantiles(D: np.ndarray, d_hat: np.ndarray, level: float) -> np.ndarray:
+    """Per pair x theme, ``np.quantile(|d* - d|, level, method='higher')``, computed a block of pairs
+    at a time (``np.partition`` at the position numpy's quantile reads), never holding all deviations."""
+    k = higher_index(D.shape[2], level)
+    half = np.empty(d_hat.shape)
+    buf = np.empty((_PAIR_BLOCK, D.shape[2]))
+    for a, b0, b1, row in _pair_blocks(D.shape[0]):
+        for j in range(D.shape[1]):
+            dev = _deviations(D, d_hat, a, b0, b1, row, j, buf)
+            dev.partition(k, axis=1)
+            half[row:row + b1 - b0, j] = dev[:, k]
+    return half
+
+
 def pairwise_differences(
     coded: pd.DataFrame,
     *,
@@ -104,25 +164,31 @@ def pairwise_differences(
     if len(cities) < 2:
         raise ValueError(f"differences need at least 2 cities, got {len(cities)}")
     names = city_en_map(coded)
-    draws = boot_share_draws(sums, cities, n_boot, np.random.default_rng(seed))
     observed = {c: sums[c][0].sum(axis=0) / sums[c][1].sum() for c in cities}
-    rows, devs = [], []
-    for a, b in combinations(cities, 2):
-        d_hat = observed[a] - observed[b]
-        dev = np.abs((draws[a] - draws[b]) - d_hat)  # n_boot x themes
-        p = (1.0 + (dev >= np.abs(d_hat) - 1e-12).sum(axis=0)) / (n_boot + 1.0)
-        for j, t in enumerate(theme_ids):
-            rows.append((a, b, names.get(a, pd.NA), names.get(b, pd.NA), t, observed[a][j], observed[b][j],
-                         d_hat[j], min(1.0, p[j])))
-            devs.append(dev[:, j])
-    out = pd.DataFrame(rows, columns=["city_a", "city_b", "city_a_en", "city_b_en", "theme", "share_a", "share_b",
-                                      "diff", "p"])
+    # one (themes x n_boot) block per city, cities drawn in sorted order as before
+    D = np.empty((len(cities), len(theme_ids), n_boot))
+    for i, (_, draw) in enumerate(iter_share_draws(sums, cities, n_boot, np.random.default_rng(seed))):
+        D[i] = draw.T
+    ia, ib = (np.array(x, dtype=np.intp) for x in zip(*combinations(range(len(cities)), 2)))
+    obs = np.vstack([observed[c] for c in cities])
+    d_hat = obs[ia] - obs[ib]  # pairs x themes
+    count = _exceedances(D, d_hat)
+    p = np.minimum(1.0, (1.0 + count) / (n_boot + 1.0))
+    n_pairs, n_theme = d_hat.shape
+    city_arr = np.array(cities, dtype=object)
+    en_arr = np.array([names.get(c, pd.NA) for c in cities], dtype=object)
+    out = pd.DataFrame({
+        "city_a": np.repeat(city_arr[ia], n_theme), "city_b": np.repeat(city_arr[ib], n_theme),
+        "city_a_en": np.repeat(en_arr[ia], n_theme), "city_b_en": np.repeat(en_arr[ib], n_theme),
+        "theme": np.tile(np.array(theme_ids, dtype=object), n_pairs),
+        "share_a": obs[ia].ravel(), "share_b": obs[ib].ravel(), "diff": d_hat.ravel(), "p": p.ravel(),
+    })
     m = len(out)
     out["p_adj"] = adjust_pvalues(out["p"].to_numpy(), correction)
     out["credible"] = out["p_adj"] <= alpha
     n_credible = int(out["credible"].sum())
     level = 1.0 - (alpha / m if correction == "holm" else max(n_credible, 1) * alpha / m)
-    half = np.array([np.quantile(d, level, method="higher") for d in devs]) if m else np.array([])
+    half = _higher_quantiles(D, d_hat, level).ravel() if m else np.array([])
     out["lo"] = out["diff"] - half
     out["hi"] = out["diff"] + half
     out["level"] = level

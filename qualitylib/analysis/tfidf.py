@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from typing import Iterable
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from ..text.agency_notes import strip_agency_notes
 from .frames import require_cities, require_frame
@@ -87,7 +89,7 @@ def tfidf_profile(
     Output: DataFrame with columns ``city, city_en, rank, term, tfidf, count`` -- up to ``top_n``
     rows per city, rank 1 = most specific; ``count`` is raw occurrences in that city's text.
     """
-    from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+    from sklearn.feature_extraction.text import TfidfTransformer
 
     require_frame(sentences, "sentences", ("city", "text"))
     if top_n < 1:
@@ -106,27 +108,27 @@ def tfidf_profile(
         if ordered:
             pattern = re.compile("|".join(map(re.escape, ordered)))
             docs = docs.map(lambda d: pattern.sub("\n", d))
-    vec = TfidfVectorizer(analyzer="char", ngram_range=ngram_range, lowercase=False, sublinear_tf=True)
-    X = vec.fit_transform(docs.tolist())
-    vocab = vec.get_feature_names_out()
-    counts = CountVectorizer(analyzer="char", ngram_range=ngram_range, lowercase=False, vocabulary=vec.vocabulary_)
-    C = counts.transform(docs.tolist())
-    df_city = np.asarray((C > 0).sum(axis=0)).ravel()
-    keep = np.fromiter(
-        (_is_content_ngram(t) and t[0] not in _EDGE_STOP_CHARS and t[-1] not in _EDGE_STOP_CHARS
-         for t in vocab),
-        dtype=bool, count=len(vocab),
-    )
+    C, vocab = char_ngram_counts(docs.tolist(), ngram_range)
+    # what TfidfVectorizer(analyzer='char', sublinear_tf=True).fit_transform does after counting
+    tfidf = TfidfTransformer(sublinear_tf=True)
+    X = tfidf.fit(C).transform(C.copy(), copy=False).tocsr()
+    counts_mat = C.tocsr()
+    df_city = np.bincount(counts_mat.indices, minlength=len(vocab))  # cities whose text has the term
+    keep = _content_mask(vocab)
+    keep &= np.fromiter((t[0] not in _EDGE_STOP_CHARS and t[-1] not in _EDGE_STOP_CHARS for t in vocab),
+                        dtype=bool, count=len(vocab))
     if drop_shared:
         keep &= df_city < len(docs)
+    term_len = np.fromiter(map(len, vocab), dtype=np.int64, count=len(vocab))
     names = city_en_map(sentences)
     rows = []
     for i, city in enumerate(docs.index):
-        scores = X[i].toarray().ravel()
-        cnt = C[i].toarray().ravel()
+        scores = X[[i]].toarray().ravel()
+        cnt = counts_mat[[i]].toarray().ravel()
         cand = np.flatnonzero((scores > 0) & keep)
-        # score desc; ties: more occurrences, longer, then the term itself (fully deterministic)
-        cand = sorted(cand, key=lambda j: (-scores[j], -cnt[j], -len(vocab[j]), vocab[j]))
+        # score desc; ties: more occurrences, longer, then the term itself (fully deterministic; the
+        # vocabulary is sorted, so the term's order is its index)
+        cand = cand[np.lexsort((cand, -term_len[cand], -cnt[cand], -scores[cand]))]
         chosen: list[tuple[str, float, int]] = []
         for j in cand:
             term = vocab[j]
@@ -140,3 +142,60 @@ def tfidf_profile(
         for r, (term, sc, n) in enumerate(chosen, start=1):
             rows.append((city, names.get(city, pd.NA), r, term, sc, n))
     return pd.DataFrame(rows, columns=["city", "city_en", "rank", "term", "tfidf", "count"])
+
+
+_WHITE_SPACES = re.compile(r"\s\s+")  # as scikit-learn's vectorizers
+
+
+def char_ngram_counts(docs: list[str], ngram_range: tuple[int, int] = (2, 4)) -> tuple[sparse.csr_array, np.ndarray]:
+    """The count matrix of ``CountVectorizer(analyzer='char', ngram_range=ngram_range,
+    lowercase=False, dtype=float64).fit_transform(docs)`` -- the same matrix, entry for entry and in
+    the same storage order (so sums over a row, e.g. the TF-IDF norm, are the same to the last bit),
+    without scikit-learn's per-n-gram Python loop.
+
+    Input: documents, ``(min_n, max_n)``. Output: ``(counts, vocabulary)``: a documents x terms CSR
+    array of float counts and the terms (object array, sorted, as ``get_feature_names_out``)."""
+    min_n, max_n = ngram_range
+    if min_n > max_n:
+        raise ValueError(f"Invalid value for ngram_range={ngram_range} lower boundary larger than the upper boundary.")
+    terms: list[str] = []  # every document's distinct n-grams, in order of first appearance
+    values: list[int] = []
+    indptr = [0]
+    for doc in docs:
+        text = _WHITE_SPACES.sub(" ", doc)
+        size = len(text)
+        grams = list(text) if min_n == 1 else []
+        for n in range(min_n + 1 if min_n == 1 else min_n, min(max_n + 1, size + 1)):
+            grams += [text[i:i + n] for i in range(size - n + 1)]
+        counter = Counter(grams)  # keys in order of first appearance, as scikit-learn counts them
+        terms.extend(counter)
+        values.extend(counter.values())
+        indptr.append(len(terms))
+    if not terms:
+        raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
+    # scikit-learn numbers terms in order of first appearance in the corpus, sorts each row by that
+    # number, then renumbers the terms alphabetically without re-sorting the rows
+    first_seen = np.array(list(dict.fromkeys(terms)), dtype=object)
+    number = {t: i for i, t in enumerate(first_seen)}
+    gid = np.fromiter(map(number.__getitem__, terms), dtype=np.int64, count=len(terms))
+    del number
+    alpha_order = np.argsort(first_seen, kind="stable")
+    vocab = first_seen[alpha_order]
+    rank = np.empty(len(vocab), dtype=np.int64)
+    rank[alpha_order] = np.arange(len(vocab))
+    row = np.repeat(np.arange(len(docs)), np.diff(indptr))
+    order = np.lexsort((gid, row))
+    index_dtype = np.int32 if indptr[-1] <= np.iinfo(np.int32).max else np.int64
+    counts = sparse.csr_array((np.asarray(values, dtype=np.float64)[order], rank[gid[order]].astype(index_dtype),
+                               np.asarray(indptr, dtype=index_dtype)), shape=(len(docs), len(vocab)))
+    return counts, vocab
+
+
+def _content_mask(vocab: np.ndarray) -> np.ndarray:
+    """:func:`_is_content_ngram` for every term, deciding each distinct character once."""
+    chars = set().union(*map(set, vocab)) if len(vocab) else set()
+    bad = sorted(ch for ch in chars if not _is_content_ngram(ch))
+    if not bad:
+        return np.ones(len(vocab), dtype=bool)
+    pattern = re.compile("[" + "".join(re.escape(ch) for ch in bad) + "]")
+    return np.fromiter((pattern.search(t) is None for t in vocab), dtype=bool, count=len(vocab))

@@ -133,15 +133,22 @@ def _match(text: str, keywords: Sequence[str], exclusions: Sequence[str]) -> lis
     return [kw for kw in keywords if kw in text]
 
 
+def _theme_rules(themes: pd.DataFrame) -> tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]:
+    """The dictionary as plain tuples ``(theme, keywords, exclusions)``, in dictionary order."""
+    return tuple(zip(themes["theme"].tolist(), map(tuple, themes["keyword_list"]),
+                     map(tuple, themes["exclusion_list"])))
+
+
+def _match_rules(text: str, rules: Sequence[tuple[str, Sequence[str], Sequence[str]]]) -> dict[str, list[str]]:
+    with_bodies, without = mask_names(text, bodies=True), mask_names(text, bodies=False)
+    return {t: _match(without if t == LEADERSHIP_THEME else with_bodies, kws, exc) for t, kws, exc in rules}
+
+
 def match_sentence(text: str, themes: pd.DataFrame | None = None) -> dict[str, list[str]]:
     """Rules 1 and 2 on one sentence. Input: the sentence, the dictionary (default: shipped).
     Output: theme -> keywords that count (empty list when none), in dictionary order."""
     themes = load_themes() if themes is None else themes
-    with_bodies, without = mask_names(text, bodies=True), mask_names(text, bodies=False)
-    return {
-        t: _match(without if t == LEADERSHIP_THEME else with_bodies, kws, exc)
-        for t, kws, exc in zip(themes["theme"], themes["keyword_list"], themes["exclusion_list"])
-    }
+    return _match_rules(text, _theme_rules(themes))
 
 
 # --------------------------------------------------------------------------------------------
@@ -186,11 +193,15 @@ def dictionary_matches(texts: Sequence[str], section_paths: Sequence[object] | N
     paths = list(section_paths) if (section_paths is not None and use_headings) else [None] * len(texts)
     if len(paths) != len(texts):
         raise ValueError(f"{len(texts)} texts but {len(paths)} section paths")
+    rules = _theme_rules(themes)
     heading_cache: dict[object, tuple[str, str]] = {}
+    text_cache: dict[str, list[str]] = {}  # the rules are a pure function of the text
     rows = []
     for text, path in zip(texts, paths):
-        found = match_sentence(text, themes)
-        row = {t: "|".join(found[t]) for t in ids}
+        found = text_cache.get(text)
+        if found is None:
+            found = text_cache[text] = ["|".join(kws) for kws in _match_rules(text, rules).values()]
+        row = dict(zip(ids, found))
         key = path if isinstance(path, str) else ""
         if key not in heading_cache:
             heading_cache[key] = heading_themes(key, themes)

@@ -231,24 +231,44 @@ def block_sums(coded: pd.DataFrame, block_depth: int | None = DEFAULT_BLOCK_DEPT
     wide, theme_ids = _wide_hits(coded)
     idx = wide.index.to_frame(index=False)
     if block_depth is None:
-        idx["block"] = idx["sentence_id"].astype(str)
+        block = idx["sentence_id"].astype(str)
     else:
         if int(block_depth) < 1:
             raise ValueError(f"block_depth must be >= 1 or None, got {block_depth}")
-        paths = idx["section_path"] if "section_path" in idx.columns else pd.Series([""] * len(idx))
-        idx["block"] = [block_of(p, block_depth) for p in paths]
+        if "section_path" in idx.columns:
+            codes, uniques = pd.factorize(idx["section_path"], use_na_sentinel=False)
+            cut = np.array([block_of(p, block_depth) for p in uniques], dtype=object)
+            block = pd.Series(cut[codes] if len(cut) else np.array([], dtype=object))
+        else:
+            block = pd.Series([""] * len(idx), dtype=object)
     values = wide.to_numpy(dtype=float)
-    cities = sorted(idx["city"].unique().tolist())
+    # (city, document, block) keys numbered in order of first appearance: rows are sorted by
+    # doc_id and sentence_id within a city (pivot_table sorts its index)
+    city_codes, city_names = pd.factorize(idx["city"], sort=True)
+    cities = city_names.tolist()
+    block_idx, first = _first_appearance(city_codes, idx["doc_id"], block)
+    n_blocks = len(first)
+    H_all = np.zeros((n_blocks, len(theme_ids)))
+    np.add.at(H_all, block_idx, values)
+    N_all = np.bincount(block_idx, minlength=n_blocks).astype(float)
+    block_city = city_codes[first]
+    order = np.argsort(block_city, kind="stable")  # each city's blocks, in order of appearance
+    bounds = np.searchsorted(block_city[order], np.arange(len(cities) + 1))
     sums = {}
-    for c in cities:
-        rows = np.flatnonzero((idx["city"] == c).to_numpy())
-        sub = idx.iloc[rows]  # sorted by doc_id, sentence_id (pivot_table sorts its index)
-        block_idx, keys = pd.factorize(pd.MultiIndex.from_arrays([sub["doc_id"], sub["block"]]), sort=False)
-        H = np.zeros((len(keys), len(theme_ids)))
-        np.add.at(H, block_idx, values[rows])
-        N = np.bincount(block_idx, minlength=len(keys)).astype(float)
-        sums[c] = (H, N)
+    for i, c in enumerate(cities):
+        sel = order[bounds[i]:bounds[i + 1]]
+        sums[c] = (H_all[sel], N_all[sel])
     return cities, theme_ids, sums
+
+
+def _first_appearance(city_codes: np.ndarray, doc_ids: pd.Series, block: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Number the (city, document, block) keys of the rows in order of first appearance.
+    Output: ``(block index per row, first row of each block)``."""
+    block_idx = pd.MultiIndex.from_arrays([city_codes, doc_ids.to_numpy(), block.to_numpy()]).factorize(sort=False)[0]
+    n_blocks = int(block_idx.max()) + 1 if len(block_idx) else 0
+    first = np.full(n_blocks, len(block_idx), dtype=np.int64)
+    np.minimum.at(first, block_idx, np.arange(len(block_idx)))
+    return block_idx, first
 
 
 def city_en_map(df: pd.DataFrame) -> dict[str, str]:
@@ -299,6 +319,20 @@ def to_wide(shares: pd.DataFrame, value: str = "share") -> pd.DataFrame:
     return wide.sort_index()
 
 
+def iter_share_draws(sums: dict[str, tuple[np.ndarray, np.ndarray]], cities: Sequence[str], n_boot: int,
+                     rng: np.random.Generator, chunk: int = 500):
+    """:func:`boot_share_draws` one city at a time: yields ``(city, n_boot x n_themes array)``, so a
+    caller can keep the draws in whatever layout it needs (the random stream is the same)."""
+    for c in cities:
+        H, N = sums[c]
+        n = len(N)
+        out = np.empty((n_boot, H.shape[1]))
+        for start in range(0, n_boot, chunk):  # chunks bound memory at chunk x n counts
+            counts = rng.multinomial(n, np.full(n, 1.0 / n), size=min(chunk, n_boot - start))
+            out[start:start + len(counts)] = (counts @ H) / (counts @ N)[:, None]
+        yield c, out
+
+
 def boot_share_draws(sums: dict[str, tuple[np.ndarray, np.ndarray]], cities: Sequence[str], n_boot: int,
                      rng: np.random.Generator, chunk: int = 500) -> dict[str, np.ndarray]:
     """For each city (in the given order), an (n_boot x n_themes) array of resampled shares.
@@ -306,16 +340,7 @@ def boot_share_draws(sums: dict[str, tuple[np.ndarray, np.ndarray]], cities: Seq
     Blocks are drawn with replacement, as many as the city has; a draw is expressed as a
     multinomial count vector (exactly the counts of n draws with replacement), so the resampled
     share is ``counts @ H / counts @ N`` -- hits over sentences of the drawn blocks."""
-    out = {}
-    for c in cities:
-        H, N = sums[c]
-        n = len(N)
-        parts = []
-        for start in range(0, n_boot, chunk):  # chunks bound memory at chunk x n counts
-            counts = rng.multinomial(n, np.full(n, 1.0 / n), size=min(chunk, n_boot - start))
-            parts.append((counts @ H) / (counts @ N)[:, None])
-        out[c] = np.vstack(parts)
-    return out
+    return dict(iter_share_draws(sums, cities, n_boot, rng, chunk))
 
 
 def bootstrap_shares(

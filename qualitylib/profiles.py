@@ -103,17 +103,20 @@ def profile_inputs(tables: Mapping[str, pd.DataFrame], stats: Mapping[str, pd.Da
                    city_en=city_en_map(shares) if not shares.empty else {})
 
 
-def profile_figures(profile: Profile, lang: str) -> dict[str, Any]:
-    """Input: a profile and a language. Output: figure name -> matplotlib Figure (``peers`` only when
-    the pool has another city)."""
+def profile_figures(profile: Profile, lang: str, which: Sequence[str] = PROFILE_FIGURES) -> dict[str, Any]:
+    """Input: a profile, a language and the figures wanted. Output: figure name -> matplotlib Figure
+    (``emphasis`` only when the plan has coded sentences, ``peers`` only when the pool has another
+    city)."""
     from . import viz
 
-    figures = {"targets": viz.city_targets_figure(profile.plan_table, profile.city, lang=lang,
-                                                  documents=profile.doc_rows)}
-    if not profile.shares.empty and profile.city in set(profile.shares["city"]):
+    figures = {}
+    if "targets" in which:
+        figures["targets"] = viz.city_targets_figure(profile.plan_table, profile.city, lang=lang,
+                                                     documents=profile.doc_rows)
+    if "emphasis" in which and not profile.shares.empty and profile.city in set(profile.shares["city"]):
         diffs = profile.differences if not profile.differences.empty else None
         figures["emphasis"] = viz.city_emphasis_figure(profile.shares, profile.city, lang=lang, differences=diffs)
-    if not profile.peers.empty:
+    if "peers" in which and not profile.peers.empty:
         figures["peers"] = viz.nearest_peers_figure(profile.peers, profile.city, lang=lang, city_en=profile.city_en)
     return figures
 
@@ -195,7 +198,8 @@ def profile_page(profile: Profile, lang: str, figure_src: Mapping[str, str]) -> 
 
 
 def write_profile(profile: Profile, lang: str, *, figures_dir: Path, reports_dir: Path,
-                  formats: Sequence[str] = ("png",), first_lang: str = "zh") -> list[Path]:
+                  formats: Sequence[str] = ("png",), first_lang: str = "zh",
+                  figures: Sequence[str] = PROFILE_FIGURES) -> list[Path]:
     """Input: a profile, a language and the output folders. Output: the written paths -- its figures
     (every format) and its page, which links the PNGs (or the first format) by relative path."""
     import matplotlib.pyplot as plt
@@ -205,7 +209,7 @@ def write_profile(profile: Profile, lang: str, *, figures_dir: Path, reports_dir
     written: list[Path] = []
     src: dict[str, str] = {}
     page = Path(reports_dir) / page_name(profile.slug, lang, first_lang)
-    for name, fig in profile_figures(profile, lang).items():
+    for name, fig in profile_figures(profile, lang, figures).items():
         try:
             paths = save_figure(fig, Path(figures_dir) / f"{figure_stem(profile.slug, name)}_{lang}", formats,
                                 lang=lang)
@@ -231,7 +235,7 @@ def _render(task: tuple[str, str]) -> tuple[str, str, list[str], str | None]:
         profile = profile_inputs(s["tables"], s["stats"], s["national"], plan=doc_id, cities=s["cities"],
                                  slugs=s["slugs"])
         paths = write_profile(profile, lang, figures_dir=s["figures_dir"], reports_dir=s["reports_dir"],
-                              formats=s["formats"], first_lang=s["first_lang"])
+                              formats=s["formats"], first_lang=s["first_lang"], figures=s["figures"])
         return doc_id, lang, [str(p) for p in paths], None
     except Exception as exc:  # noqa: BLE001 - one plan's failure is reported, the others go on
         return doc_id, lang, [], f"{type(exc).__name__}: {exc}"
@@ -240,7 +244,7 @@ def _render(task: tuple[str, str]) -> tuple[str, str, list[str], str | None]:
 def write_profiles(tables: Mapping[str, pd.DataFrame], stats: Mapping[str, pd.DataFrame], national: pd.DataFrame,
                    tasks: Sequence[tuple[str, str]], *, figures_dir: Path, reports_dir: Path,
                    formats: Sequence[str] = ("png",), first_lang: str = "zh", cities: Sequence[str] = (),
-                   jobs: int = 1, done: Callable[[tuple[str, str, list[str], str | None]], None] | None = None
+                   figures: Sequence[str] = PROFILE_FIGURES, jobs: int = 1, done: Callable[[tuple[str, str, list[str], str | None]], None] | None = None
                    ) -> list[tuple[str, str, list[str], str | None]]:
     """Input: the tables, statistics and national targets (read once), the (doc_id, lang) pages to
     make, output folders and ``jobs`` worker processes. Output: one (doc_id, lang, written paths,
@@ -250,7 +254,8 @@ def write_profiles(tables: Mapping[str, pd.DataFrame], stats: Mapping[str, pd.Da
     matplotlib.use("Agg")
     _SHARED.update(tables=tables, stats=stats, national=national, cities=list(cities),
                    slugs=plan_slugs(tables["documents"]), figures_dir=Path(figures_dir),
-                   reports_dir=Path(reports_dir), formats=list(formats), first_lang=first_lang)
+                   reports_dir=Path(reports_dir), formats=list(formats), first_lang=first_lang,
+                   figures=list(figures))
     results: dict[tuple[str, str], tuple] = {}
     try:
         if jobs <= 1 or len(tasks) <= 1:

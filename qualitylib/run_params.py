@@ -27,7 +27,10 @@ RUNNER_KEYS: dict[str, str] = {
     "langs": "list of languages", "notebooks": "list of notebook names", "quick": "true or false",
     "accuracy": "mapping", "gold": "path or null", "export_html": "true or false", "kernel_name": "text",
     "workers": "a whole number of at least 1, or null",
+    "page_figures": "list of profile figures (targets, emphasis, peers)",
 }
+#: figures a city-profile page can show (see qualitylib.profiles)
+PAGE_FIGURES = ("targets", "emphasis", "peers")
 
 
 class ParameterError(ValueError):
@@ -70,6 +73,8 @@ def _check_runner_value(key: str, value: Any) -> str | None:
             bad = [v for v in value if v not in LANGS]
             if bad or not value:
                 return f"langs must be a non-empty list of {list(LANGS)}, got {value!r}"
+        if key == "page_figures" and any(v not in PAGE_FIGURES for v in value):
+            return f"page_figures must be a list of some of {list(PAGE_FIGURES)}, got {value!r}"
     return None
 
 

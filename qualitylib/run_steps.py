@@ -236,8 +236,8 @@ def profile_steps(config, record: BuildRecord, log: Callable[[str], None]) -> li
     formats = list(params.get("figure_formats") or ["png"])
     plans = profile_plans(tables["documents"], cities)
     slugs = plan_slugs(tables["documents"])
-    shared = digest("profile", code_fingerprint(), formats, langs[0], stats["theme_shares"], national,
-                    str(Path(os.path.relpath(config.figures_dir, config.reports_dir))))
+    shared = digest("profile", code_fingerprint(), formats, langs[0], config.page_figures, stats["theme_shares"],
+                    national, str(Path(os.path.relpath(config.figures_dir, config.reports_dir))))
     keys, stale = {}, []
     for doc_id, slug, _ in plans:
         p = profiles.profile_inputs(tables, stats, national, plan=doc_id, cities=cities, slugs=slugs)
@@ -275,7 +275,8 @@ def profile_steps(config, record: BuildRecord, log: Callable[[str], None]) -> li
 
     profiles.write_profiles(tables, stats, national, [(d, lang) for d, lang, _ in stale],
                             figures_dir=config.figures_dir, reports_dir=config.reports_dir, formats=formats,
-                            first_lang=langs[0], cities=cities, jobs=workers, done=done)
+                            first_lang=langs[0], cities=cities, figures=config.page_figures, jobs=workers,
+                            done=done)
     bar.close()
     record.save()
     log(f"profiles: {len(stale) - len(failures)} pages written on {workers} worker(s) -> {config.reports_dir}")

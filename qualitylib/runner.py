@@ -112,6 +112,9 @@ class RunConfig:
     workers: int | None = None
     #: redo every step, even those whose inputs did not change (``--force``)
     force: bool = False
+    #: the figures of each city-profile page; the targets also appear as a table on the page, and drawing
+    #: them as an image doubles the cost of a page (notebook 04 always draws all three)
+    page_figures: list[str] = field(default_factory=lambda: ["emphasis", "peers"])
 
     def __post_init__(self) -> None:
         for name in ("raw_dir", "processed_dir", "figures_dir", "reports_dir", "root"):
@@ -226,6 +229,8 @@ def load_config(params_file: str | os.PathLike[str] | None = None, *, notebooks:
         kernel_name=str(data.get("kernel_name", KERNEL)),
         workers=data.get("workers"),
     )
+    if data.get("page_figures") is not None:
+        cfg["page_figures"] = list(data["page_figures"])
     for key in ("notebooks_dir", "citation_path", "lock_path"):
         if data.get(key):
             cfg[key] = resolve(data[key], root)

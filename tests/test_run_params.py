@@ -38,6 +38,8 @@ def test_the_shipped_parameter_files_pass(params):
     ("langs: [zh, fr]\n", "langs must be a non-empty list of ['zh', 'en']"),
     ("- just\n- a list\n", "expected a mapping of parameter names to values"),
     ("lang: [unclosed\n", "not valid YAML"),
+    ("page_figures: [emphasis, map]\n", "page_figures must be a list of some of ['targets', 'emphasis', 'peers']"),
+    ("workers: 0\n", "workers must be a whole number of at least 1"),
 ])
 def test_a_bad_parameter_file_is_a_usage_error_before_anything_is_written(tmp_path, capsys, yaml_text, message):
     params = tmp_path / "bad.yaml"

@@ -18,7 +18,7 @@ FIGURES = [
     "02_reference_gaps", "02_indicator_comparison", "02_counts_log",
     "03_theme_shares", "03_tfidf_terms", "03_dendrogram", "03_silhouette", "03_cluster_stability", "03_pca_biplot",
     "03_differences", "03_theme_accuracy",
-    *[f"04_city_{c}_{part}" for c in CITIES for part in ("targets", "emphasis", "peers")],
+    *[f"04_city_{c}_{part}" for c in CITIES for part in ("emphasis", "peers")],
     "05_lead_shares", "05_agency_theme_matrix", "05_agency_theme_network", "05_concreteness", "05_target_kinds",
 ]
 

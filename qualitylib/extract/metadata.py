@@ -16,6 +16,7 @@ import datetime as _dt
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .gazetteer import find_mentions, infer_jurisdiction, jurisdiction, province_of
 from .numerals import chinese_integer
@@ -85,15 +86,25 @@ _ORG_END = r"(?:委员会|人民政府|政府|办公室|办公厅|市委|州委|
 _ORG_LINE = re.compile(rf"^[{_CJK}()\s]{{2,60}}?{_ORG_END}$")
 
 
+_SPACE_RUN = re.compile(r"[\s\u3000\xa0]+")
+
+
 def _norm_space(s: str) -> str:
     """Input: text. Output: it with every run of whitespace (incl. U+3000, nbsp) turned into one space,
     stripped; page layouts pad titles and signatures with such runs."""
-    return re.sub(r"[\s\u3000\xa0]+", " ", s).strip()
+    return _SPACE_RUN.sub(" ", s).strip()
 
 
 def _lines(text: str) -> list[str]:
     """Input: text. Output: its non-empty lines, whitespace-normalised."""
-    return [s for s in (_norm_space(x) for x in text.splitlines()) if s]
+    return list(_lines_of(text))
+
+
+@lru_cache(maxsize=4)
+def _lines_of(text: str) -> tuple[str, ...]:
+    # the full text is read line by line several times per document: normalised once
+    sub = _SPACE_RUN.sub
+    return tuple(s for s in (sub(" ", x).strip() for x in text.splitlines()) if s)
 
 
 def _date_part(s: str) -> int | None:

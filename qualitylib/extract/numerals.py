@@ -55,6 +55,16 @@ _DATE = re.compile(r"(?:19|20)[0-9]{2}([-/.])[0-9]{1,2}\1[0-9]{1,2}(?![0-9])"
                    r"|(?:[01]?[0-9]|2[0-4]):[0-5][0-9](?::[0-5][0-9])?(?![0-9])")
 _YEAR_NUM = re.compile(r"[0-9]{4}|[零〇一二三四五六七八九]{4}")
 _YEAR_RANGE = re.compile(r"[0-9]{4}(?:——|[-—–~至到])[0-9]{4}")
+_LEAD_DIGITS = re.compile(r"[0-9]+")
+_FW_CHARS = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_FW)) + "]")
+
+
+@lru_cache(maxsize=64)
+def _fold(text: str) -> str:
+    """``text`` with full-width forms folded (``_FW``), cached: the sentence of every candidate is
+    folded once, however many of its numbers are classified (a str caches its hash, so a hit is cheap).
+    Cleaned text has mostly none of them left: a scan for them is cheaper than ``translate``."""
+    return text.translate(_FW) if _FW_CHARS.search(text) else text
 
 
 @dataclass(frozen=True)
@@ -297,7 +307,7 @@ def _numeral_kind(num: str) -> str:
 def _quantity_at(text: str, t: str, i: int) -> Quantity | None:
     """Read the longest quantity (number/range + unit) starting at i."""
     if t[i].isascii() and t[i].isdigit() and (dm := _DATE.match(t, i)):
-        lead = re.match(r"[0-9]+", dm.group()).group()
+        lead = _LEAD_DIGITS.match(dm.group()).group()
         return Quantity(i, dm.end(), text[i:dm.end()], i, dm.end(), Decimal(lead),
                         None, "", False, "arabic")
     a = _atom(t, i)
@@ -339,7 +349,7 @@ def find_quantities(text: str) -> list[Quantity]:
     万人, 百姓) are skipped unless they carry a unit or are recognisably a
     section number, ordinal or name.
     """
-    t = text.translate(_FW)
+    t = _fold(text)
     out: list[Quantity] = []
     start = _start_re()
     m = start.search(t)
@@ -381,6 +391,22 @@ _CODE_KEY_BEFORE = re.compile(r"(?:电话|热线|传真|邮编|邮政编码|QQ|q
 _LATIN_BEFORE = re.compile(r"(?:[A-Za-z]|(?<![A-Za-z])[A-Z]{2,}(?:/[A-Z]+)?\s)$")
 _COPYRIGHT_BEFORE = re.compile(r"(?:©|\([Cc]\)|Copyright|版权所有)\s*$")
 _QUOTES = {"“": "”", "「": "」", "『": "』", "‘": "’"}
+_FOUR_DIGITS = re.compile(r"[0-9]{4}")
+_OPEN_BRACKET_BEFORE = re.compile(r"[〔\[【(]\s*$")
+_CLOSE_BRACKET_AFTER = re.compile(r"\s*[〕\]】)]")
+_DOC_NUMBER_AFTER = re.compile(r"\s*[〕\]】)]\s*[0-9]+\s*号")
+_HAO_AFTER = re.compile(r"\s*号")
+_HOTLINE = re.compile(r"123[0-9]{2}")
+_PHONE_OR_AREA_CODE = re.compile(r"[0-9]{7,}|0[0-9]{2,}")
+_LATIN_AFTER = re.compile(r"[.\-_@]?[A-Za-z]")
+_DIGIT_DASH_BEFORE = re.compile(r"[0-9][\-/]$")
+_DASH_DIGIT_AFTER = re.compile(r"[\-/][0-9]")
+_DIGIT_DOT_BEFORE = re.compile(r"[0-9][·•]$")
+_DOT_DIGIT_AFTER = re.compile(r"[·•][0-9]")
+_HOTLINE_AFTER = re.compile(r"(?:服务)?(?:热线|专线)")
+_GUO_BEFORE = re.compile(r"(?<![全中我各两外强大本])国$")
+_SECTION_MARK_AFTER = re.compile(r"[、.](?![0-9])")
+_ONCE_AFTER = re.compile(r"(?:验收|交验|交工|性)")
 
 
 def _in_short_quote(t: str, s: int, e: int, limit: int = 8) -> bool:
@@ -394,14 +420,24 @@ def _in_short_quote(t: str, s: int, e: int, limit: int = 8) -> bool:
     return False
 
 
+@lru_cache(maxsize=1)
+def _names_re() -> re.Pattern:
+    """Zero-width: at every position where a name starts, group 1 is the longest name starting there."""
+    if not _names():
+        return re.compile("(?!)")
+    alt = "|".join(re.escape(n) for n in sorted(_names(), key=len, reverse=True))
+    return re.compile(f"(?=({alt}))")
+
+
+@lru_cache(maxsize=64)
+def _name_spans(t: str) -> tuple[tuple[int, int], ...]:
+    """(start, end) of the longest known name starting at each position of ``t`` (one scan per sentence)."""
+    return tuple((m.start(), m.end(1)) for m in _names_re().finditer(t))
+
+
 def _in_name(t: str, s: int, e: int) -> bool:
-    for name in _names():
-        k = t.find(name, max(0, e - len(name)), s + len(name))
-        while 0 <= k <= s:
-            if k + len(name) >= e:
-                return True
-            k = t.find(name, k + 1, s + len(name))
-    return False
+    """True if some occurrence of a known name in ``t`` covers ``t[s:e]``."""
+    return any(k <= s and end >= e for k, end in _name_spans(t))
 
 
 #: Every answer :func:`classify_non_quantity` can give besides None.
@@ -413,7 +449,13 @@ def classify_non_quantity(text: str, q: Quantity) -> str | None:
 
     Returns one of :data:`NON_QUANTITY_REASONS`, or None when it looks like a real quantity.
     """
-    t = text.translate(_FW)
+    return _classify(text, q)
+
+
+@lru_cache(maxsize=256)
+def _classify(text: str, q: Quantity) -> str | None:
+    # cached: a lone Chinese numeral is classified when it is found and again when it is judged as a target
+    t = _fold(text)
     s, e = q.num_start, q.num_end
     num, before, after = t[s:e], t[:s], t[e:]
     single_int = not q.is_range and q.value == q.value.to_integral_value()
@@ -427,29 +469,31 @@ def classify_non_quantity(text: str, q: Quantity) -> str | None:
                                       or (after[:1] in ("日", "号") and before.endswith("月"))):
         return "date"
     # doc_number: 〔2018〕17号 and friends
-    if re.fullmatch(r"[0-9]{4}", num) and (ob := re.search(r"[〔\[【(]\s*$", before)) and \
-            re.match(r"\s*[〕\]】)]", after):
-        if ob.group()[0] in "〔【" or re.match(r"\s*[〕\]】)]\s*[0-9]+\s*号", after):
+    if _FOUR_DIGITS.fullmatch(num) and (ob := _OPEN_BRACKET_BEFORE.search(before)) and \
+            _CLOSE_BRACKET_AFTER.match(after):
+        if ob.group()[0] in "〔【" or _DOC_NUMBER_AFTER.match(after):
             return "doc_number"
-    if q.numeral == "arabic" and _DOC_YEAR_BEFORE.search(before) and re.match(r"\s*号", after):
+    if q.numeral == "arabic" and _DOC_YEAR_BEFORE.search(before) and _HAO_AFTER.match(after):
         return "doc_number"
     # code (but '1+X'/'1+4' compounds are names)
     if before.endswith("+") or after.startswith("+"):
         return "name"
     if q.numeral == "arabic" and not q.unit and single_int:
-        if re.fullmatch(r"123[0-9]{2}", num) or re.fullmatch(r"[0-9]{7,}|0[0-9]{2,}", num):
+        if _HOTLINE.fullmatch(num) or _PHONE_OR_AREA_CODE.fullmatch(num):
             return "code"  # 123xx service hotlines, phone numbers, area codes
-    if (_LATIN_BEFORE.search(before) or re.match(r"[.\-_@]?[A-Za-z]", after) or before.endswith("@")
-            or re.search(r"[0-9][\-/]$", before) or re.match(r"[\-/][0-9]", after)
-            or re.search(r"[0-9][·•]$", before) or re.match(r"[·•][0-9]", after)
-            or _CODE_KEY_BEFORE.search(before[-40:]) or re.match(r"(?:服务)?(?:热线|专线)", after)):
+    # the two '$'-anchored patterns are at most 2 characters long (+ a final newline): search the tail
+    tail = max(0, s - 3)
+    if (_LATIN_BEFORE.search(before) or _LATIN_AFTER.match(after) or before.endswith("@")
+            or _DIGIT_DASH_BEFORE.search(before, tail) or _DASH_DIGIT_AFTER.match(after)
+            or _DIGIT_DOT_BEFORE.search(before, tail) or _DOT_DIGIT_AFTER.match(after)
+            or _CODE_KEY_BEFORE.search(before[-40:]) or _HOTLINE_AFTER.match(after)):
         return "code"
-    if len(num) == 1 and num in "三四五六" and re.search(r"(?<![全中我各两外强大本])国$", before):
+    if len(num) == 1 and num in "三四五六" and _GUO_BEFORE.search(before, tail):
         return "code"  # 国五 emission standard
     # section numbers: '一、' / '3.' at a clause start, '(一)' / '(1)' anywhere
     stripped = before.rstrip(" \t\u3000\xa0")
     if not q.unit and not q.is_range and len(num) <= 3:
-        if (not stripped or stripped[-1] in _CLAUSE_END) and re.match(r"[、.](?![0-9])", after):
+        if (not stripped or stripped[-1] in _CLAUSE_END) and _SECTION_MARK_AFTER.match(after):
             return "section_number"
         if stripped.endswith("(") and after.startswith(")"):
             return "section_number"
@@ -459,7 +503,7 @@ def classify_non_quantity(text: str, q: Quantity) -> str | None:
     if q.numeral == "chinese" and after[:1] in _NAME_CHARS:
         if after[0] != "届" or _JIE_NAME.match(after):
             return "name"
-    if num == "一" and q.unit == "次" and re.match(r"(?:验收|交验|交工|性)", t[q.end:]):
+    if num == "一" and q.unit == "次" and _ONCE_AFTER.match(t, q.end):
         return "name"
     if q.numeral == "chinese" and _in_short_quote(t, s, e):
         return "name"
@@ -498,7 +542,7 @@ def find_malformed(text: str) -> list[Malformed]:
 
     A point or comma at the end of a run is punctuation (``达到95.``, ``3项,5项``), and dates
     (``2019.1.14``) and section numbers without a percent (``3.2.1``) are left alone."""
-    t = text.translate(_FW)
+    t = _fold(text)
     out: list[Malformed] = []
     for m in _DIGIT_RUN.finditer(t):
         run = m.group()

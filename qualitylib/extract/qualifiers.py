@@ -51,9 +51,14 @@ def _markers() -> tuple[tuple[str, str], ...]:
     return tuple(sorted(rows, key=lambda r: -len(r[0])))
 
 
+_AND_ABOVE = re.compile(r"及?以上")
+
+
 def _marks(marker: str, text: str) -> bool:
     # 县级以上 / 市级及以上 name everything from that level up: the whole population, not a subset
-    return any(not re.match(r"及?以上", text[m.end():]) for m in re.finditer(re.escape(marker), text))
+    if marker not in text:  # most markers are absent: no regex needed
+        return False
+    return any(not _AND_ABOVE.match(text, m.end()) for m in re.finditer(re.escape(marker), text))
 
 
 def scope_of(subject_text: str, family: str, section_path: str, sentence_subject: str = "") -> tuple[str, str]:

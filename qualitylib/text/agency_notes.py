@@ -28,7 +28,10 @@ AGENCY_LINE = re.compile(r"^\s*(?:责任单位|责任部门|牵头单位|配合�
 
 def split_agency(sentence: str) -> tuple[str, str]:
     """Input: one sentence. Output: (policy text, agency note); the note is '' when there is none."""
-    m = _TRAILING_AGENCY.search(sentence.rstrip("。；;"))
+    trimmed = sentence.rstrip("。；;")
+    if trimmed.rstrip()[-1:] not in (")", "）"):  # the note's closing parenthesis ends it: no note
+        return sentence, ""
+    m = _TRAILING_AGENCY.search(trimmed)
     if m and _AGENCY_WORDS.search(m.group(1)):
         return sentence[: m.start()].rstrip(), m.group(1)
     return sentence, ""

@@ -16,7 +16,7 @@ from .offsets import OffsetMap, TextBuilder
 from .repairs import Repair
 
 
-_CJK_RUN = re.compile("[\u4e00-\u9fff]+")
+_NOT_CJK = re.compile("[^\u4e00-\u9fff]+")
 
 
 @cache
@@ -46,15 +46,13 @@ def load_t2s_exceptions() -> tuple[tuple[str, str], ...]:
 def detect_script(text: str) -> str:
     """Input: text. Output: 'traditional' when converting to Simplified changes more than 3% of its
     CJK characters, else 'simplified'."""
-    runs, n = [], 0
-    for m in _CJK_RUN.finditer(text):  # the first 20,000 CJK chars, without listing every char of a big text
-        runs.append(m.group(0))
-        n += len(runs[-1])
-        if n >= 20000:
-            break
-    if not runs:
+    sample, pos = "", 0
+    while len(sample) < 20000 and pos < len(text):  # the first 20,000 CJK chars, a chunk at a time
+        sample += _NOT_CJK.sub("", text[pos : pos + 65536])
+        pos += 65536
+    if not sample:
         return "simplified"
-    sample = "".join(runs)[:20000]
+    sample = sample[:20000]
     converted = _converter().convert(sample)
     if len(converted) != len(sample):  # phrase conversions changed the length: compare char by char
         changed = sum(a != b for a, b in zip(sample, converted))

@@ -97,7 +97,7 @@ def clean_source(source: SourceText, doc_id: str) -> CleanDocument:
         if not step_repairs:
             return
         # one vectorised lookup for all repairs of a step (a Traditional page has ~1,000)
-        firsts = [step_map_so_far.source_span(r.start, r.end)[0] for r in step_repairs]
+        firsts = step_map_so_far.source_starts([(r.start, r.end) for r in step_repairs])
         lines = np.searchsorted(raw.line_starts, firsts, side="right")
         for r, line, a in zip(step_repairs, lines, firsts):
             repairs.append(Repair(r.step, r.start, r.end, r.before, r.after, r.warning, int(line), int(a)))

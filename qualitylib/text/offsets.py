@@ -32,6 +32,21 @@ class OffsetMap:
         idx = np.arange(n, dtype=index_dtype(n + 1))
         return cls(idx, idx + 1, n)
 
+    @classmethod
+    def without(cls, n: int, spans: list[tuple[int, int]]) -> "OffsetMap":
+        """Input: a source length and the sorted, disjoint spans ``[start, end)`` cut out of it. Output:
+        the map of what is left onto the source, char for char (what a ``TextBuilder`` that keeps every
+        gap builds, without a piece per gap)."""
+        dtype = index_dtype(n + 1)
+        if not spans:
+            return cls.identity(n)
+        edges = np.zeros(n + 1, dtype=np.int32)
+        cut = np.array(spans, dtype=np.int64)
+        edges[cut[:, 0]] += 1
+        edges[cut[:, 1]] -= 1
+        starts = np.flatnonzero(np.cumsum(edges[:n]) == 0).astype(dtype)
+        return cls(starts, starts + 1, n)
+
     def __len__(self) -> int:
         return len(self.starts)
 
@@ -71,6 +86,23 @@ class OffsetMap:
         if end - start == 1:
             return int(self.starts[start]), int(self.ends[start])
         return int(self.starts[start:end].min()), int(self.ends[start:end].max())
+
+    def source_starts(self, spans: list[tuple[int, int]]) -> list[int]:
+        """Input: spans of the derived text. Output: ``source_span(start, end)[0]`` of each, without a
+        numpy call per span (a Traditional page has about 1,000 repairs to place)."""
+        starts = self.starts.tolist() if spans else []
+        n = len(starts)
+        out = []
+        for start, end in spans:
+            if not 0 <= start <= end <= n:
+                raise IndexError(f"span [{start}, {end}) outside text of length {n}")
+            if start == end:
+                out.append(self._position_start(start))
+            elif end - start == 1:
+                out.append(starts[start])
+            else:
+                out.append(min(starts[start:end]))
+        return out
 
 
 class TextBuilder:

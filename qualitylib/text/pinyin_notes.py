@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from .offsets import OffsetMap, TextBuilder
+from .offsets import OffsetMap
 from .repairs import Repair
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
@@ -25,13 +25,9 @@ def strip_pinyin_notes(text: str) -> str:
 def remove_pinyin_notes(text: str) -> tuple[str, OffsetMap, list[Repair]]:
     """Input: text. Output: text without pinyin notes, its offset map onto the input, and one
     ``Repair`` per removed note."""
-    builder = TextBuilder(text)
-    repairs = []
-    pos = 0
-    for m in PINYIN_NOTE.finditer(text):
-        builder.keep(pos, m.start())
-        repairs.append(Repair("pinyin", m.start(), m.end(), m.group(0), ""))
-        pos = m.end()
-    builder.keep(pos, len(text))
-    out, omap = builder.build()
-    return out, omap, repairs
+    notes = [(m.start(), m.end(), m.group(0)) for m in PINYIN_NOTE.finditer(text)]
+    if not notes:
+        return text, OffsetMap.identity(len(text)), []
+    repairs = [Repair("pinyin", start, end, note, "") for start, end, note in notes]
+    omap = OffsetMap.without(len(text), [(start, end) for start, end, _ in notes])
+    return PINYIN_NOTE.sub("", text), omap, repairs

@@ -74,7 +74,8 @@ def cmd_extract(args) -> int:
     from .pipeline import run_pipeline
     from .text.corpus import progress_printer
 
-    result = run_pipeline(args.paths, documents_csv=args.documents or default_documents_csv(), progress=progress_printer() if not args.quiet else None)
+    result = run_pipeline(args.paths, documents_csv=args.documents or default_documents_csv(), progress=progress_printer() if not args.quiet else None,
+                          jobs=args.jobs)
     if args.output == "-":
         result.targets.to_csv(sys.stdout, index=False, lineterminator="\n")
     else:
@@ -220,6 +221,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, help="output CSV ('-' for stdout)")
     p.add_argument("--documents", help="curated documents.csv (default: the project's data/metadata/documents.csv)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
+    p.add_argument("-j", "--jobs", type=_positive_int, default=1, metavar="N",
+                   help="documents cleaned and extracted side by side (default 1; the output does not depend on it)")
     p.set_defaults(func=cmd_extract)
 
     p = sub.add_parser("evaluate", help="score extracted targets against a hand annotation")

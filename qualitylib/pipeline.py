@@ -21,7 +21,7 @@ from .extract.metadata import (
 )
 from .extract.targets import TARGET_COLUMNS, extract_targets
 from .text.clean import CleanDocument
-from .text.corpus import Failure, clean_corpus
+from .text.corpus import Failure, clean_one, discover, repeated_ids
 from .text.structure import sentences_frame
 
 log = logging.getLogger(__name__)
@@ -51,60 +51,144 @@ def document_metadata(doc: CleanDocument, overrides: dict[str, dict]) -> Documen
     return apply_overrides(meta, row) if row else meta
 
 
-def process_documents(docs: list[CleanDocument], overrides: dict[str, dict]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, list[str]]:
-    """Input: cleaned documents and curated metadata rows. Output: (documents, sentences, targets,
-    warnings) DataFrames, rows in doc_id order. Pure apart from logging."""
-    doc_rows, sentence_frames, target_frames, warnings = [], [], [], []
-    for doc in docs:
-        meta = document_metadata(doc, overrides)
-        warnings.extend(meta.warnings)
-        warnings.extend(doc.warnings)
-        info = meta.as_row()
-        sentences = sentences_frame(doc.doc_id, doc.body)
-        sentences["line"] = doc.raw_lines(sentences["start"].to_numpy())  # one vectorised lookup
-        sentences.insert(1, "city", meta.city)
-        sentences.insert(2, "city_en", meta.city_en)
-        targets = extract_targets(doc, {k: getattr(meta, k) for k in ("city", "province", "horizon", "plan_type")}, warnings)
-        targets.insert(2, "city_en", meta.city_en)
-        # identity of the place: the administrative code (pinyin repeats: 泰州 and 台州 are both Taizhou)
-        targets.insert(targets.columns.get_loc("province") + 1, "adcode", getattr(meta, "adcode", None))
-        info.update(
-            encoding=doc.raw.encoding,
-            sha256=doc.raw.sha256,
-            n_sections=int((sentences["role"] == "heading").sum()),
-            n_sentences=int((sentences["role"] == "policy").sum()),
-            n_targets=len(targets),
-            n_repairs=len(doc.repairs),
-        )
-        doc_rows.append(info)
-        sentence_frames.append(sentences)
-        target_frames.append(targets)
-    documents = pd.DataFrame(doc_rows, columns=list(DOCUMENT_COLUMNS) + ["encoding", "sha256", "n_sections", "n_sentences", "n_targets", "n_repairs"])
+@dataclass
+class DocumentParts:
+    """One document's share of the processed tables (what a worker sends back)."""
+
+    info: dict
+    sentences: pd.DataFrame
+    targets: pd.DataFrame
+    warnings: list[str]
+
+
+def document_parts(doc: CleanDocument, overrides: dict[str, dict]) -> DocumentParts:
+    """Input: one cleaned document and the curated metadata rows. Output: its documents row, sentences,
+    targets and warnings. Depends on nothing but the document, so documents can be processed apart."""
+    warnings: list[str] = []
+    meta = document_metadata(doc, overrides)
+    warnings.extend(meta.warnings)
+    warnings.extend(doc.warnings)
+    info = meta.as_row()
+    sentences = sentences_frame(doc.doc_id, doc.body)
+    sentences["line"] = doc.raw_lines(sentences["start"].to_numpy())  # one vectorised lookup
+    sentences.insert(1, "city", meta.city)
+    sentences.insert(2, "city_en", meta.city_en)
+    targets = extract_targets(doc, {k: getattr(meta, k) for k in ("city", "province", "horizon", "plan_type")}, warnings)
+    targets.insert(2, "city_en", meta.city_en)
+    # identity of the place: the administrative code (pinyin repeats: 泰州 and 台州 are both Taizhou)
+    targets.insert(targets.columns.get_loc("province") + 1, "adcode", getattr(meta, "adcode", None))
+    info.update(
+        encoding=doc.raw.encoding,
+        sha256=doc.raw.sha256,
+        n_sections=int((sentences["role"] == "heading").sum()),
+        n_sentences=int((sentences["role"] == "policy").sum()),
+        n_targets=len(targets),
+        n_repairs=len(doc.repairs),
+    )
+    return DocumentParts(info, sentences, targets, warnings)
+
+
+def assemble(parts: list[DocumentParts]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, list[str]]:
+    """Input: documents' parts, in doc_id order. Output: (documents, sentences, targets, warnings)."""
+    documents = pd.DataFrame([p.info for p in parts],
+                             columns=list(DOCUMENT_COLUMNS) + ["encoding", "sha256", "n_sections", "n_sentences", "n_targets", "n_repairs"])
     # a document without sentences or targets adds no rows; left out of the concatenation, its empty
     # (object-typed) frame cannot turn the numeric columns of the others into objects
-    sentence_frames = [f for f in sentence_frames if len(f)] or sentence_frames[:1]
-    target_frames = [f for f in target_frames if len(f)] or target_frames[:1]
+    sentence_frames = [p.sentences for p in parts if len(p.sentences)] or [p.sentences for p in parts[:1]]
+    target_frames = [p.targets for p in parts if len(p.targets)] or [p.targets for p in parts[:1]]
     sentences = pd.concat(sentence_frames, ignore_index=True) if sentence_frames else pd.DataFrame()
     targets = pd.concat(target_frames, ignore_index=True) if target_frames else pd.DataFrame(columns=TARGET_COLUMNS[:2] + ["city_en"] + TARGET_COLUMNS[2:])
     targets = targets.sort_values(["doc_id", "raw_start", "raw_end"], kind="mergesort").reset_index(drop=True)
-    return documents, sentences, targets, warnings
+    return documents, sentences, targets, [w for p in parts for w in p.warnings]
+
+
+def process_documents(docs: list[CleanDocument], overrides: dict[str, dict]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, list[str]]:
+    """Input: cleaned documents and curated metadata rows. Output: (documents, sentences, targets,
+    warnings) DataFrames, rows in doc_id order. Pure apart from logging."""
+    return assemble([document_parts(doc, overrides) for doc in docs])
+
+
+@dataclass
+class _Processed:
+    """What a worker returns for one file: enough of the document to find duplicates, and its parts."""
+
+    doc_id: str
+    path: str
+    sha256: str
+    body_key: str
+    parts: DocumentParts | None = None
+    failure: Failure | None = None
+
+
+def _body_key(body: str) -> str:
+    return hashlib.sha256("".join(body.split()).encode("utf-8")).hexdigest()
+
+
+def _process_file(task: tuple[Path, dict[str, dict]]) -> _Processed:
+    path, overrides = task
+    cleaned = clean_one(path)
+    if isinstance(cleaned, Failure):
+        return _Processed(path.stem, str(path), "", "", failure=cleaned)
+    try:
+        parts = document_parts(cleaned, overrides)
+    except Exception as exc:  # noqa: BLE001 - an extraction bug on one odd page must not sink the batch
+        log.exception("extraction failed for %s", path)
+        return _Processed(cleaned.doc_id, str(path), "", "",
+                          failure=Failure(str(path), f"extraction failed: {type(exc).__name__}: {exc}"))
+    return _Processed(cleaned.doc_id, str(cleaned.raw.path), cleaned.raw.sha256, _body_key(cleaned.body), parts)
 
 
 def run_pipeline(raw_paths: list[str | Path], documents_csv: str | Path | None = None,
-                 progress: Callable[[int, int, str], None] | None = None) -> PipelineResult:
-    """Input: raw files/folders and optionally a curated documents.csv (``data/metadata/documents.csv``
-    in a project; None: metadata is all inferred). Output: ``PipelineResult``. Bad documents are
-    listed in ``failures`` and skipped; the rest is processed."""
+                 progress: Callable[[int, int, str], None] | None = None, jobs: int = 1) -> PipelineResult:
+    """Input: raw files/folders, optionally a curated documents.csv (``data/metadata/documents.csv``
+    in a project; None: metadata is all inferred), and ``jobs`` processes cleaning and extracting
+    documents side by side (the result does not depend on it). Output: ``PipelineResult``. Bad
+    documents are listed in ``failures`` and skipped; the rest is processed."""
     overrides = load_documents_csv(documents_csv) if documents_csv else {}
-    corpus = clean_corpus(raw_paths, progress=progress)
-    kept, duplicates = drop_duplicates(corpus.documents)
-    documents, sentences, targets, warnings = process_documents(kept, overrides)
+    files = discover(raw_paths)
+    keep, repeated = repeated_ids(files)
+    tasks = [(f, overrides) for f in keep]
+    done: list[_Processed] = []
+    if jobs > 1 and len(tasks) > 1:
+        import multiprocessing
+
+        with multiprocessing.get_context("fork").Pool(min(jobs, len(tasks))) as pool:
+            for i, item in enumerate(pool.imap(_process_file, tasks, chunksize=max(1, min(16, len(tasks) // (8 * jobs)))), 1):
+                done.append(item)
+                if progress:
+                    progress(i, len(tasks), Path(item.path).name)
+    else:
+        for i, task in enumerate(tasks, 1):
+            if progress:
+                progress(i, len(tasks), task[0].name)
+            done.append(_process_file(task))
+    failures = [p.failure for p in done if p.failure is not None]
+    kept, duplicates = _drop_duplicate_parts([p for p in done if p.failure is None])
+    documents, sentences, targets, warnings = assemble([p.parts for p in kept])
     table = build_indicator_table(targets, documents)
-    failures = list(corpus.failures) + duplicates
+    # skipped files in the order they were found, as a batch report lists them
+    order = {str(f): i for i, f in enumerate(files)}
+    failures = sorted(list(repeated) + failures, key=lambda f: order.get(f.path, len(order))) + duplicates
     problems = [f"skipped {f.path}: {f.problem}" for f in failures]
-    unknown = sorted(set(overrides) - {d.doc_id for d in corpus.documents})
+    unknown = sorted(set(overrides) - {p.doc_id for p in done if p.failure is None})
     problems += [f"{documents_csv}: doc_id {d!r} matches no raw file" for d in unknown]
     return PipelineResult(documents, sentences, targets, table, failures, warnings, problems)
+
+
+def _drop_duplicate_parts(done: list[_Processed]) -> tuple[list[_Processed], list[Failure]]:
+    """As :func:`drop_duplicates`, on what the workers returned."""
+    kept: list[_Processed] = []
+    seen: dict[tuple[str, str], _Processed] = {}
+    dropped: list[Failure] = []
+    for p in sorted(done, key=lambda p: p.doc_id):
+        first = seen.get(("sha256", p.sha256)) or seen.get(("body", p.body_key))
+        if first is not None:
+            same = "same SHA-256" if first.sha256 == p.sha256 else "same text after cleaning"
+            dropped.append(Failure(p.path, f"duplicate of {first.path} ({same}); counted once"))
+            continue
+        seen[("sha256", p.sha256)] = seen[("body", p.body_key)] = p
+        kept.append(p)
+    return kept, dropped
 
 
 def drop_duplicates(docs: list[CleanDocument]) -> tuple[list[CleanDocument], list[Failure]]:
@@ -112,19 +196,10 @@ def drop_duplicates(docs: list[CleanDocument]) -> tuple[list[CleanDocument], lis
     doc_id kept), and a ``Failure`` for every dropped copy naming the file it duplicates. A duplicate has
     the same raw bytes (SHA-256) or the same cleaned body once whitespace is ignored (the same page
     saved twice in two encodings)."""
-    kept: list[CleanDocument] = []
-    seen: dict[tuple[str, str], CleanDocument] = {}
-    dropped: list[Failure] = []
-    for doc in sorted(docs, key=lambda d: d.doc_id):
-        body_key = hashlib.sha256("".join(doc.body.split()).encode("utf-8")).hexdigest()
-        first = seen.get(("sha256", doc.raw.sha256)) or seen.get(("body", body_key))
-        if first is not None:
-            same = "same SHA-256" if first.raw.sha256 == doc.raw.sha256 else "same text after cleaning"
-            dropped.append(Failure(str(doc.raw.path), f"duplicate of {first.raw.path} ({same}); counted once"))
-            continue
-        seen[("sha256", doc.raw.sha256)] = seen[("body", body_key)] = doc
-        kept.append(doc)
-    return kept, dropped
+    light = [_Processed(d.doc_id, str(d.raw.path), d.raw.sha256, _body_key(d.body)) for d in docs]
+    kept, dropped = _drop_duplicate_parts(light)
+    by_id = {d.doc_id: d for d in docs}
+    return [by_id[p.doc_id] for p in kept], dropped
 
 
 def codebook_export() -> pd.DataFrame:

@@ -62,8 +62,12 @@ def pipeline_step(config, record: BuildRecord, log: Callable[[str], None]) -> Pi
         log(f"pipeline: up to date ({len(files)} raw files unchanged)")
         return PipelineSummary(documents, kept.get("counts", {}), kept.get("problems", []), kept.get("warnings", []),
                                ran=False)
-    log(f"pipeline: {config.raw_dir} ({len(files)} raw files)")
-    result = run_pipeline([config.raw_dir], documents_csv=config.documents_csv)
+    workers = max(1, min(config.workers or os.cpu_count() or 1, len(files) or 1))
+    log(f"pipeline: {config.raw_dir} ({len(files)} raw files, {workers} worker(s))")
+    bar = Progress(len(files), "documents", prefix="  ")
+    result = run_pipeline([config.raw_dir], documents_csv=config.documents_csv, jobs=workers,
+                          progress=lambda i, n, name: bar.advance())
+    bar.close()
     written = write_tables(result, config.processed_dir)
     counts = {"documents": len(result.documents), "targets": len(result.targets),
               "indicator rows": len(result.indicator_table), "failed files": len(result.failures),

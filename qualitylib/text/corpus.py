@@ -62,29 +62,52 @@ def progress_printer(stream=sys.stderr) -> Callable[[int, int, str], None]:
     return show
 
 
+def clean_one(path: str | Path) -> CleanDocument | Failure:
+    """Input: one raw file. Output: the cleaned document, or a ``Failure`` naming the file and the
+    problem (undecodable, binary, unreadable, a PDF without text layer, or a cleaning bug on one odd
+    page: it must not sink the batch)."""
+    f = Path(path)
+    try:
+        return clean_file(f)
+    except DecodeError as exc:
+        log.warning("skipped %s", exc)
+        return Failure(str(f), str(exc))
+    except Exception as exc:  # noqa: BLE001
+        log.exception("cleaning failed for %s", f)
+        return Failure(str(f), f"cleaning failed: {type(exc).__name__}: {exc}")
+
+
+def repeated_ids(files: Iterable[Path]) -> tuple[list[Path], list[Failure]]:
+    """Input: raw files in discovery order. Output: the files to clean, and a ``Failure`` for every
+    later file whose name (its doc_id) an earlier one already uses."""
+    seen: dict[str, Path] = {}
+    keep, failures = [], []
+    for f in files:
+        if f.stem in seen:
+            failures.append(Failure(str(f), f"doc_id {f.stem!r} already used by {seen[f.stem]}"))
+            continue
+        seen[f.stem] = f
+        keep.append(f)
+    return keep, failures
+
+
 def clean_corpus(paths: Iterable[str | Path], progress: Callable[[int, int, str], None] | None = None) -> CorpusResult:
     """Input: files/folders of raw documents. Output: ``CorpusResult`` with every document that could
     be cleaned and a ``Failure`` for each that could not (undecodable, binary, unreadable, a PDF
     without text layer)."""
     files = discover(paths)
+    keep, repeated = repeated_ids(files)
+    keep_set = set(keep)
     result = CorpusResult()
-    seen: dict[str, Path] = {}
     for i, f in enumerate(files, 1):
         if progress:
             progress(i, len(files), f.name)
-        if f.stem in seen:
-            result.failures.append(Failure(str(f), f"doc_id {f.stem!r} already used by {seen[f.stem]}"))
+        if f not in keep_set:
+            result.failures.append(next(x for x in repeated if x.path == str(f)))
             continue
-        try:
-            doc = clean_file(f)
-        except DecodeError as exc:
-            log.warning("skipped %s", exc)
-            result.failures.append(Failure(str(f), str(exc)))
-            continue
-        except Exception as exc:  # a cleaning bug on one odd page must not sink the batch
-            log.exception("cleaning failed for %s", f)
-            result.failures.append(Failure(str(f), f"cleaning failed: {type(exc).__name__}: {exc}"))
-            continue
-        seen[f.stem] = f
-        result.documents.append(doc)
+        cleaned = clean_one(f)
+        if isinstance(cleaned, Failure):
+            result.failures.append(cleaned)
+        else:
+            result.documents.append(cleaned)
     return result

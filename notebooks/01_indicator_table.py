@@ -72,8 +72,8 @@ nb.show_table(documents[["doc_id", "city", "city_en", "province", "issuer", "iss
 # target; see notebook 03 for what the texts talk about).
 
 # %%
-fig = viz.coverage_matrix_figure(view, lang=lang, codebook=tables["codebook"], documents=latest_plans(documents))
-nb.save(fig, "01_coverage_matrix")
+nb.save_pages(viz.coverage_matrix_figures(view, lang=lang, codebook=tables["codebook"], documents=latest_plans(documents)),
+              "01_coverage_matrix")
 
 # %% [markdown]
 # ## Targets per indicator family 各类指标数量

@@ -130,8 +130,7 @@ if n_parent == 0:
 # `data/external/national_actuals.csv`).
 
 # %%
-fig = viz.reference_gaps_figure(gaps, lang=lang, window=HORIZON_WINDOW)
-nb.save(fig, "02_reference_gaps")
+nb.save_pages(viz.reference_gaps_figures(gaps, lang=lang, window=HORIZON_WINDOW), "02_reference_gaps")
 
 # %% [markdown]
 # ## Per-indicator comparison 分指标比较
@@ -149,8 +148,7 @@ nb.save(fig, "02_reference_gaps")
 comparable = match_national(comparable_groups(table, min_cities=2), national)
 nb.show_table(comparable[["city", "code", "series", "unit", "kind", "comparator", "value", "target_year", "plan_type",
                     "nat_value", "nat_horizon", "nat_source_zh", "nat_checked"]])
-fig = viz.indicator_comparison_figure(table, national, lang=lang)
-nb.save(fig, "02_indicator_comparison")
+nb.save_pages(viz.indicator_comparison_figures(table, national, lang=lang), "02_indicator_comparison")
 
 # %% [markdown]
 # ## Relative ambition heatmap 相对雄心热图
@@ -164,8 +162,8 @@ if shared.empty:
     print("No indicator is set by five or more places with the same series, unit, kind and plan type: "
           "no heatmap (the gap to the reference above is the comparison).")
 else:
-    fig = viz.ambition_heatmap_figure(table, lang=lang, method="rank", min_cities=5, documents=documents)
-    nb.save(fig, "02_ambition_heatmap")
+    nb.save_pages(viz.ambition_heatmap_figures(table, lang=lang, method="rank", min_cities=5, documents=documents),
+                  "02_ambition_heatmap")
 
 # %% [markdown]
 # ## Standards and brands: counts on a log scale 标准与品牌数量（对数坐标）

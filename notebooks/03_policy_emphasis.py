@@ -171,8 +171,7 @@ else:
 # %%
 if n_cities >= 2:
     terms = stats["tfidf_terms"]
-    fig = viz.tfidf_terms_figure(terms, lang=lang)
-    nb.save(fig, "03_tfidf_terms")
+    nb.save_pages(viz.tfidf_terms_figures(terms, lang=lang), "03_tfidf_terms")
 else:
     print("TF-IDF needs at least two cities")
 

@@ -105,8 +105,7 @@ nb.show_table(changed[["city", "period", "written", "code", "successor"]].sort_v
 # %%
 shares = agencies.lead_shares(tasks, rows)
 nb.show_table(shares.round(3))
-fig = charts.lead_shares_figure(shares, lang=lang)
-_ = nb.save(fig, "05_lead_shares")
+_ = nb.save_pages(charts.lead_shares_figures(shares, lang=lang), "05_lead_shares")
 
 # %% [markdown]
 # ## Which agencies lead which themes 牵头部门 × 主题
@@ -125,8 +124,8 @@ labels = agencies.agency_labels(lang)
 if not lead_counts.empty:
     by_city = lead_counts.groupby(["city", "agency"])["n_tasks"].sum().rename("lead_task_themes").reset_index()
     nb.show_table(by_city.assign(agency=by_city["agency"].map(lambda a: labels.get(a, a))))
-fig = charts.agency_theme_matrix_figure(lead_counts, lang=lang, names=agency_names)
-_ = nb.save(fig, "05_agency_theme_matrix")
+_ = nb.save_pages(charts.agency_theme_matrix_figures(lead_counts, lang=lang, names=agency_names),
+                  "05_agency_theme_matrix")
 
 # %% [markdown]
 # ## Agency–theme network 部门—主题二部网络

@@ -85,6 +85,19 @@ class NotebookSession:
                 print("saved:", ", ".join(str(p) for p in written))
         return written
 
+    def save_pages(self, figures, name: str, *, show: int = 2) -> list[Path]:
+        """Save every page of a paged chart (``viz.<chart>_figures(...)``: suffix -> Figure, drawn as it
+        is iterated) as ``<name><suffix>``; show the first ``show`` pages in the notebook and say how
+        many more there are and where. Output: the written paths."""
+        written: list[Path] = []
+        n = 0
+        for suffix, fig in figures.items():
+            written += self.save(fig, f"{name}{suffix}", show=n < show)
+            n += 1
+        if n > show:
+            print(f"{n - show} more page(s) of this figure: {self.figures_dir}/{name}_*_{self.lang}.png")
+        return written
+
     def show_table(self, frame: pd.DataFrame, *, max_rows: int = MAX_TABLE_ROWS, csv: str | None = None) -> None:
         """Show ``frame`` in the notebook, or its first ``max_rows`` rows and a line saying how many more
         there are and where the whole table is (``csv``, a file of the processed data): an HTML export

@@ -3,6 +3,7 @@ terminal, plain lines (at most one every ``interval`` seconds, and a last one) i
 from __future__ import annotations
 
 import sys
+import threading
 import time
 from typing import TextIO
 
@@ -29,6 +30,7 @@ class Progress:
         self.start = self.last = clock()
         self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
         self._drawn = False
+        self._lock = threading.Lock()  # advanced from the threads that wait on notebook runs
 
     def line(self) -> str:
         """The current state as one line of text."""
@@ -40,6 +42,10 @@ class Progress:
         return text
 
     def advance(self, n: int = 1) -> None:
+        with self._lock:
+            self._advance(n)
+
+    def _advance(self, n: int) -> None:
         self.done = min(self.total, self.done + n)
         now = self.clock()
         if self.tty:

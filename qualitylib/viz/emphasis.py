@@ -22,13 +22,32 @@ from matplotlib.ticker import MaxNLocator, PercentFormatter
 from scipy.cluster.hierarchy import dendrogram
 
 from ..analysis.themes import city_en_map
-from .labels import METHOD_ZH, METRIC_ZH, city_colors, city_name, city_order, fill, shorten, text, theme_labels
+from .labels import (
+    METHOD_ZH,
+    METRIC_ZH,
+    city_colors,
+    city_name,
+    city_order,
+    fill,
+    shorten,
+    text,
+    theme_labels,
+)
 from .layout import axes_message, new_axes, tight_below_header, titled_figure
+from .scale import (
+    CONTEXT_GREY,
+    MANY,
+    highlight_colors,
+    name_list,
+    pick_highlights,
+    scale_text,
+)
 from .style import despine, styled
+from .terms import tfidf_terms_figure, tfidf_terms_figures  # noqa: F401 -- their home before viz.terms
 
 __all__ = [
     "plot_theme_shares", "theme_shares_figure",
-    "tfidf_terms_figure",
+    "tfidf_terms_figure", "tfidf_terms_figures",
     "plot_dendrogram", "dendrogram_figure",
     "plot_silhouette", "silhouette_figure",
     "plot_cluster_stability", "cluster_stability_figure",
@@ -60,15 +79,21 @@ def _shares_rows(boot: pd.DataFrame, lang: str, sort_by_mean: bool) -> tuple[pd.
 
 @styled
 def plot_theme_shares(boot: pd.DataFrame, *, ax: Axes | None = None, lang: str = "zh",
-                      sort_by_mean: bool = False) -> Axes:
+                      sort_by_mean: bool = False, highlight: Sequence[str] | None = None) -> Axes:
     """Dot-and-whisker chart of theme shares with bootstrap intervals, one colour per city.
 
     Input: output of :func:`qualitylib.analysis.themes.bootstrap_shares` (``city, theme, share, lo,
     hi``; ``city_en`` used when present). Themes in dictionary order, top to bottom (or by mean
-    share with ``sort_by_mean``). Output: the Axes drawn on."""
+    share with ``sort_by_mean``). Output: the Axes drawn on. With more than
+    :data:`~qualitylib.viz.scale.MANY` places: themes by mean share, every place a grey dot, the
+    median a black tick, the highest and lowest place of each theme named, and the places in
+    ``highlight`` (Chinese names, at most ten) in colour with their intervals."""
     T = text(lang)
-    df, themes, cities = _shares_rows(boot, lang, sort_by_mean)
+    many = boot["city"].nunique() > MANY
+    df, themes, cities = _shares_rows(boot, lang, sort_by_mean or many)
     ax = new_axes(ax)
+    if many:
+        return _theme_shares_many(ax, df, themes, cities, lang, highlight)
     labels = theme_labels(lang)
     en = city_en_map(df)
     colors = city_colors(cities)
@@ -98,6 +123,48 @@ def plot_theme_shares(boot: pd.DataFrame, *, ax: Axes | None = None, lang: str =
     return ax
 
 
+def _theme_shares_many(ax: Axes, df: pd.DataFrame, themes: list[str], cities: list[str], lang: str,
+                       highlight: Sequence[str] | None) -> Axes:
+    T = text(lang)
+    labels = theme_labels(lang)
+    en = city_en_map(df)
+    hl = [c for c in dict.fromkeys(highlight or []) if c in set(cities)][:10]
+    hcol = highlight_colors(hl)
+    for i in range(0, len(themes), 2):
+        ax.axhspan(i - 0.5, i + 0.5, color="0.95", zorder=0)
+    for i, t in enumerate(themes):
+        d = df[df["theme"] == t].sort_values(["share", "city"], kind="mergesort").reset_index(drop=True)
+        jitter = ((np.arange(len(d)) * 0.618) % 1.0 - 0.5) * 0.36
+        ax.plot(d["share"], i + jitter, "o", ms=3, color=CONTEXT_GREY, alpha=0.7, zorder=2, clip_on=False)
+        med = float(d["share"].median())
+        ax.plot([med, med], [i - 0.3, i + 0.3], color="0.1", lw=1.6, zorder=3)
+        # the lowest named below its row, the highest above it: the two never meet
+        for r, y, va, ha in ((d.iloc[0], i + 0.3, "top", "left"), (d.iloc[-1], i - 0.3, "bottom", "right")):
+            ax.text(float(r["share"]), y, f"{city_name(r['city'], lang, en)} {r['share']:.0%}", ha=ha,
+                    va=va, fontsize=6.5, color="0.25", zorder=4)
+        for k, c in enumerate(hl):
+            r = d[d["city"] == c].iloc[0]
+            y = i + (k - (len(hl) - 1) / 2) * (0.5 / max(len(hl), 1))
+            ax.hlines(y, r["lo"], r["hi"], color=hcol[c], lw=1.6, zorder=5)
+            ax.plot([r["share"]], [y], "o", color=hcol[c], ms=5, zorder=6,
+                    label=city_name(c, lang, en) if i == 0 else None)
+    ax.plot([], [], "o", ms=3, color=CONTEXT_GREY, label=scale_text(lang)["grey_each"].format(n=len(cities)))
+    ax.plot([], [], color="0.1", lw=1.6, label=scale_text(lang)["median"])
+    ax.set_yticks(np.arange(len(themes)))
+    ax.set_yticklabels([labels.get(t, t) for t in themes])
+    ax.set_ylim(len(themes) - 0.5, -0.5)
+    xmax = float(np.nanmax(df[["hi", "share"]].to_numpy()))
+    ax.set_xlim(0, max(0.05, xmax * 1.05))
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax.set_xlabel(T["shares_x"])
+    ax.set_ylabel(T["shares_y"])
+    ax.grid(axis="x", color="0.85", lw=0.6)
+    ax.set_axisbelow(True)
+    despine(ax)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8.5)
+    return ax
+
+
 _SHARES_SUB = {
     "zh": {
         "blocks": "点：提及该主题的政策句子占比；横线：{ci:.0%} 区块自助法区间——按章节整体重抽样 {n_boot} 次"
@@ -119,7 +186,8 @@ _SHARES_SUB = {
 
 
 @styled
-def theme_shares_figure(boot: pd.DataFrame, *, lang: str = "zh", sort_by_mean: bool = False) -> Figure:
+def theme_shares_figure(boot: pd.DataFrame, *, lang: str = "zh", sort_by_mean: bool = False,
+                        highlight: Sequence[str] | None = None) -> Figure:
     """:func:`plot_theme_shares` with title and reading note (interval level and replicates).
     Output: Figure."""
     T = text(lang)
@@ -128,53 +196,12 @@ def theme_shares_figure(boot: pd.DataFrame, *, lang: str = "zh", sort_by_mean: b
     n_boot = int(df["n_boot"].iloc[0]) if "n_boot" in df.columns else "?"
     blocks = int(df["block_depth"].iloc[0]) if "block_depth" in df.columns else 0
     sub = _SHARES_SUB[lang]["blocks" if blocks else "sentences"].format(ci=ci, n_boot=n_boot)
-    body = 1.5 + 0.42 * len(themes) * max(1.0, len(cities) / 4)
+    many = len(cities) > MANY
+    body = 1.5 + (0.6 * len(themes) if many else 0.42 * len(themes) * max(1.0, len(cities) / 4))
+    if many:
+        sub += " " + scale_text(lang)["shares_many"]
     fig, top = titled_figure(10.0, body, T["shares_title"], sub)
-    plot_theme_shares(boot, ax=fig.add_subplot(111), lang=lang, sort_by_mean=sort_by_mean)
-    tight_below_header(fig, top)
-    return fig
-
-
-# --------------------------------------------------------------------------------------------
-# TF-IDF terms
-# --------------------------------------------------------------------------------------------
-@styled
-def tfidf_terms_figure(tfidf: pd.DataFrame, *, lang: str = "zh", ncols: int = 3) -> Figure:
-    """Small multiples of each city's top TF-IDF character n-grams (rank 1 at the top).
-
-    Input: output of :func:`qualitylib.analysis.tfidf.tfidf_profile` (``city, term, tfidf``;
-    ``city_en``, ``rank`` used when present). The n-gram lengths in the title are read from the
-    terms shown. Panels share the x scale so bar lengths compare across cities. Output: Figure."""
-    T = text(lang)
-    missing = [c for c in ["city", "term", "tfidf"] if c not in tfidf.columns]
-    if tfidf.empty or missing:
-        raise ValueError(f"tfidf must be a non-empty tfidf_profile() frame; missing {missing}")
-    en = city_en_map(tfidf)
-    cities = city_order(tfidf["city"].unique(), en)
-    colors = city_colors(cities)
-    ncols = max(1, min(ncols, len(cities)))
-    nrows = int(np.ceil(len(cities) / ncols))
-    top_n = int(tfidf.groupby("city").size().max())
-    lens = tfidf["term"].astype(str).str.len()
-    fig, top = titled_figure(3.7 * ncols, 0.7 + (0.8 + 0.27 * top_n) * nrows,
-                             T["tfidf_title"].format(lo=int(lens.min()), hi=int(lens.max())), T["tfidf_sub"])
-    axes = fig.subplots(nrows, ncols, squeeze=False)
-    xmax = float(tfidf["tfidf"].max()) * 1.05
-    for ax, city in zip(axes.flat, cities):
-        d = tfidf[tfidf["city"] == city]
-        d = d.sort_values("rank") if "rank" in d.columns else d.sort_values("tfidf", ascending=False)
-        y = np.arange(len(d))
-        ax.barh(y, d["tfidf"], color=colors[city], alpha=0.85)
-        ax.set_yticks(y)
-        ax.set_yticklabels(d["term"], fontsize=10)
-        ax.set_ylim(top_n - 0.5, -0.5)
-        ax.set_xlim(0, xmax)
-        ax.set_title(city_name(city, lang, en), fontsize=12, color=colors[city])
-        ax.tick_params(axis="x", labelsize=8)
-        ax.set_xlabel(T["tfidf_x"], fontsize=9)
-        despine(ax)
-    for ax in list(axes.flat)[len(cities):]:
-        ax.set_axis_off()
+    plot_theme_shares(boot, ax=fig.add_subplot(111), lang=lang, sort_by_mean=sort_by_mean, highlight=highlight)
     tight_below_header(fig, top)
     return fig
 
@@ -190,9 +217,10 @@ def _dendrogram_words(method: str, metric: str, k: int | None) -> dict:
 @styled
 def plot_dendrogram(Z: np.ndarray, labels: Sequence[str], *, ax: Axes | None = None, method: str = "average",
                     metric: str = "cosine", lang: str = "zh", city_en: Mapping[str, str] | None = None,
-                    k: int | None = None) -> Axes:
+                    k: int | None = None, max_leaves: int = 40) -> Axes:
     """Dendrogram of :func:`qualitylib.analysis.clustering.cluster_cities`, leaves = cities, drawn
-    sideways so names stay horizontal.
+    sideways so names stay horizontal. With more than ``max_leaves`` cities the tree is cut to its
+    last ``max_leaves`` merges, a leaf then naming two of its places and how many it holds.
 
     Input: linkage matrix, city labels (row order of the clustered matrix), the ``method`` and
     ``metric`` used (named on the axis), Chinese -> pinyin ``city_en``; ``k`` colours the k-cluster
@@ -207,8 +235,23 @@ def plot_dendrogram(Z: np.ndarray, labels: Sequence[str], *, ax: Axes | None = N
     ax = new_axes(ax)
     # threshold halfway between the merges that leave k and k-1 clusters colours exactly k groups
     threshold = 0.0 if k is None else float((Z[-k, 2] + Z[-(k - 1), 2]) / 2)
-    dendrogram(Z, labels=[city_name(c, lang, city_en) for c in labels], orientation="right", ax=ax,
-               color_threshold=threshold, above_threshold_color="0.35", leaf_font_size=11)
+    names = [city_name(c, lang, city_en) for c in labels]
+    if n <= max_leaves:
+        dendrogram(Z, labels=names, orientation="right", ax=ax,
+                   color_threshold=threshold, above_threshold_color="0.35", leaf_font_size=11)
+    else:
+        members: dict[int, list[int]] = {i: [i] for i in range(n)}
+        for j, (a, b, *_rest) in enumerate(Z):
+            members[n + j] = members[int(a)] + members[int(b)]
+
+        def leaf(i: int) -> str:
+            if i < n:
+                return names[i]
+            m = sorted(names[x] for x in members[i])
+            return name_list(m, lang, 2) if len(m) > 2 else scale_text(lang)["sep"].join(m)
+
+        dendrogram(Z, orientation="right", ax=ax, truncate_mode="lastp", p=max_leaves, leaf_label_func=leaf,
+                   show_contracted=True, color_threshold=threshold, above_threshold_color="0.35", leaf_font_size=9)
     if k is not None:
         ax.axvline(threshold, color="0.6", ls="--", lw=0.8)
     ax.set_xlabel(T["dend_x"].format(**_dendrogram_words(method, metric, k)))
@@ -225,7 +268,9 @@ def dendrogram_figure(Z: np.ndarray, labels: Sequence[str], *, method: str = "av
     words = _dendrogram_words(method, metric, k)
     sep = "" if lang == "zh" else " "
     sub = T["dend_sub"] + (sep + T["dend_sub_k"].format(**words) if k is not None else "")
-    fig, top = titled_figure(8.0, 1.6 + 0.42 * len(labels), T["dend_title"].format(**words), sub)
+    if len(labels) > 40:
+        sub += sep + scale_text(lang)["dend_cut"].format(n=len(labels), p=40)
+    fig, top = titled_figure(8.0, 1.6 + 0.42 * min(len(labels), 40), T["dend_title"].format(**words), sub)
     plot_dendrogram(Z, labels, ax=fig.add_subplot(111), method=method, metric=metric, lang=lang, city_en=city_en, k=k)
     tight_below_header(fig, top)
     return fig
@@ -390,13 +435,17 @@ def _repel(ax: Axes, texts: list[Text], avoid_xy: np.ndarray | None = None, pad_
     to_px = ax.transData.transform
     to_data = ax.transData.inverted().transform
     pts = to_px(np.asarray(avoid_xy, dtype=float)) if avoid_xy is not None and len(avoid_xy) else np.empty((0, 2))
-    for _ in range(max_iter):
+    for it in range(2 * max_iter):
+        # labels that push each other back and forth (crowded plots) are settled in a second phase,
+        # where only the later label of an overlapping pair moves
+        greedy = it >= max_iter
         boxes = [t.get_window_extent(renderer).padded(pad_px) for t in texts]
         moves = np.zeros((len(texts), 2))
         for i, bi in enumerate(boxes):
             ci = np.array([(bi.x0 + bi.x1) / 2, (bi.y0 + bi.y1) / 2])
             others = [(bj.x0, bj.y0, bj.x1, bj.y1, j) for j, bj in enumerate(boxes) if j != i]
-            others += [(p[0] - 5, p[1] - 5, p[0] + 5, p[1] + 5, -1) for p in pts]  # marker ~10 px
+            if not greedy:  # second phase: text off text first, even over a marker
+                others += [(p[0] - 5, p[1] - 5, p[0] + 5, p[1] + 5, -1) for p in pts]  # marker ~10 px
             for x0, y0, x1, y1, j in others:
                 ox = min(bi.x1, x1) - max(bi.x0, x0)
                 oy = min(bi.y1, y1) - max(bi.y0, y0)
@@ -404,7 +453,7 @@ def _repel(ax: Axes, texts: list[Text], avoid_xy: np.ndarray | None = None, pad_
                     continue
                 cj = np.array([(x0 + x1) / 2, (y0 + y1) / 2])
                 d = ci - cj
-                share = 1.0 if j < 0 else 0.5  # a point does not move, so the label takes it all
+                share = 1.0 if j < 0 else (float(i > j) if greedy else 0.5)  # a point does not move
                 tie = 1.0 if (j < 0 or i > j) else -1.0
                 if oy <= ox:
                     moves[i, 1] += (np.sign(d[1]) or tie) * (oy * share + 0.5)
@@ -418,7 +467,8 @@ def _repel(ax: Axes, texts: list[Text], avoid_xy: np.ndarray | None = None, pad_
 
 
 def _draw_biplot(ax: Axes, scores: pd.DataFrame, loadings: pd.DataFrame, evr: pd.Series | Sequence[float],
-                 lang: str, city_en: Mapping[str, str] | None, n_arrows: int):
+                 lang: str, city_en: Mapping[str, str] | None, n_arrows: int,
+                 highlight: Sequence[str] | None = None, n_labels: int = 8):
     """Points, arrows and labels; output what :func:`_place_biplot_labels` needs to move them."""
     T = text(lang)
     if scores.shape[1] < 2 or loadings.shape[1] < 2:
@@ -453,19 +503,30 @@ def _draw_biplot(ax: Axes, scores: pd.DataFrame, loadings: pd.DataFrame, evr: pd
                                        color="#8b2e2b", fontsize=9.5, ha=ha, va=va, zorder=5,
                                        bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.7)))
             tips.append((x, y))
-    colors = city_colors(cities)
-    city_texts = []
+    many = len(cities) > MANY
+    if many:  # grey points; named: the highlighted places and those farthest from the centre
+        dist = dict(zip(cities, np.hypot(S[:, 0], S[:, 1])))
+        named = pick_highlights(dist, n_top=max(0, n_labels - len(highlight or [])), highlight=highlight)
+        colors = {c: CONTEXT_GREY for c in cities} | highlight_colors(named)
+        ax.scatter(S[:, 0], S[:, 1], s=16, color=CONTEXT_GREY, edgecolor="none", zorder=3)
+    else:
+        named, colors = cities, city_colors(cities)
+    city_texts, labelled_xy = [], []
     for (x, y), city in zip(S, cities):
+        if city not in named:
+            continue
         name = city_name(city, lang, city_en)
-        ax.scatter([x], [y], s=70, color=colors[city], edgecolor="white", zorder=4, label=name)
-        city_texts.append(ax.text(x, y - 0.04 * lim, name, fontsize=11, color=colors[city], ha="center",
-                                  va="top", zorder=6,
+        ax.scatter([x], [y], s=70 if not many else 40, color=colors[city], edgecolor="white", zorder=4, label=name)
+        city_texts.append(ax.text(x, y - 0.04 * lim, name, fontsize=11 if not many else 9, color=colors[city],
+                                  ha="center", va="top", zorder=6,
                                   bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.8)))
+        labelled_xy.append((x, y))
     ax.set_xlabel(T["pca_x"].format(v=evr[0]))
     ax.set_ylabel(T["pca_y"].format(v=evr[1]))
     despine(ax)
-    ax.legend(title=T["city"], loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
-    return city_texts, arrow_texts, tips, S, lim
+    if not many:
+        ax.legend(title=T["city"], loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    return city_texts, arrow_texts, tips, np.asarray(labelled_xy).reshape(-1, 2), lim
 
 
 def _place_biplot_labels(ax: Axes, city_texts, arrow_texts, tips, S, lim) -> None:
@@ -481,14 +542,17 @@ def _place_biplot_labels(ax: Axes, city_texts, arrow_texts, tips, S, lim) -> Non
 @styled
 def plot_pca_biplot(scores: pd.DataFrame, loadings: pd.DataFrame,
                     explained_variance_ratio: pd.Series | Sequence[float], *, ax: Axes | None = None,
-                    lang: str = "zh", city_en: Mapping[str, str] | None = None, n_arrows: int = 8) -> Axes:
+                    lang: str = "zh", city_en: Mapping[str, str] | None = None, n_arrows: int = 8,
+                    highlight: Sequence[str] | None = None, n_labels: int = 8) -> Axes:
     """Biplot of :func:`qualitylib.analysis.clustering.pca_biplot_data`: cities as points (colour and
     label), themes as arrows rescaled to the score range. Only the ``n_arrows`` longest arrows are
     labelled (the rest drawn faintly) and labels are nudged apart for the Axes' current size. Needs
     at least two components (>= 3 cities). Input: scores (index city), loadings (index theme),
-    explained variance ratio, Chinese -> pinyin ``city_en``. Output: the Axes drawn on."""
+    explained variance ratio, Chinese -> pinyin ``city_en``. Output: the Axes drawn on. With more
+    than :data:`~qualitylib.viz.scale.MANY` places: grey points, no legend, and only ``n_labels``
+    places named in colour -- those in ``highlight`` (Chinese names), then the farthest from the centre."""
     ax = new_axes(ax)
-    drawn = _draw_biplot(ax, scores, loadings, explained_variance_ratio, lang, city_en, n_arrows)
+    drawn = _draw_biplot(ax, scores, loadings, explained_variance_ratio, lang, city_en, n_arrows, highlight, n_labels)
     _place_biplot_labels(ax, *drawn)
     return ax
 
@@ -496,12 +560,16 @@ def plot_pca_biplot(scores: pd.DataFrame, loadings: pd.DataFrame,
 @styled
 def pca_biplot_figure(scores: pd.DataFrame, loadings: pd.DataFrame,
                       explained_variance_ratio: pd.Series | Sequence[float], *, lang: str = "zh",
-                      city_en: Mapping[str, str] | None = None, n_arrows: int = 8) -> Figure:
+                      city_en: Mapping[str, str] | None = None, n_arrows: int = 8,
+                      highlight: Sequence[str] | None = None, n_labels: int = 8) -> Figure:
     """:func:`plot_pca_biplot` with title and reading note. Output: Figure."""
     T = text(lang)
-    fig, top = titled_figure(9.0, 7.1, T["pca_title"], T["pca_sub"].format(n=min(n_arrows, len(loadings))))
+    sub = T["pca_sub"].format(n=min(n_arrows, len(loadings)))
+    if len(scores) > MANY:
+        sub += ("" if lang == "zh" else " ") + scale_text(lang)["pca_many"].format(n=len(scores), k=n_labels)
+    fig, top = titled_figure(9.0, 7.1, T["pca_title"], sub)
     ax = fig.add_subplot(111)
-    drawn = _draw_biplot(ax, scores, loadings, explained_variance_ratio, lang, city_en, n_arrows)
+    drawn = _draw_biplot(ax, scores, loadings, explained_variance_ratio, lang, city_en, n_arrows, highlight, n_labels)
     # labels are nudged in pixels, so only once the layout (and with it the axes size) is final
     tight_below_header(fig, top)
     _place_biplot_labels(ax, *drawn)

@@ -27,7 +27,14 @@ from .labels import (
     text,
     theme_labels,
 )
-from .layout import axes_message, empty_figure, new_axes, tight_below_header, titled_figure
+from .layout import (
+    axes_message,
+    empty_figure,
+    new_axes,
+    tight_below_header,
+    titled_figure,
+)
+from .scale import MANY, scale_text
 from .style import despine, styled
 
 __all__ = [
@@ -209,9 +216,33 @@ def plot_city_emphasis(boot: pd.DataFrame, city: str, *, ax: Axes | None = None,
     for i in range(len(themes)):
         if i % 2 == 0:
             ax.axhspan(i - 0.5, i + 0.5, color="0.96", zorder=0)
-    ax.plot(others["share"], others["theme"].map(ypos), "o", color="0.7", ms=5, label=T["others"], zorder=2)
     credible = _credible_others(differences, zh)
-    if not credible.empty:
+    many = others["city"].nunique() > MANY
+    if many:  # the others as a distribution: 10-90% range, middle half, median; credible counts at the right
+        S = scale_text(lang)
+        for t, g in others.groupby("theme"):
+            q = g["share"].quantile([0.1, 0.25, 0.5, 0.75, 0.9]).to_numpy()
+            y = ypos.get(t)
+            if y is None:
+                continue
+            ax.hlines(y, q[0], q[4], color="0.8", lw=6, zorder=1)
+            ax.hlines(y, q[1], q[3], color="0.6", lw=6, zorder=1)
+            ax.plot([q[2]], [y], "|", color="0.15", ms=11, mew=2, zorder=2)
+        ax.plot([], [], color="0.8", lw=6, label=S["others_range"].format(n=others["city"].nunique()))
+        ax.plot([], [], color="0.6", lw=6, label=S["others_iqr"])
+        ax.plot([], [], "|", color="0.15", ms=11, mew=2, label=S["median"])
+        if not credible.empty:
+            mine = me["share"]
+            cr = others.merge(credible, left_on=["theme", "city"], right_on=["theme", "other"])
+            for t, g in cr.groupby("theme"):
+                if t in ypos:
+                    hi = int((g["share"] > mine.get(t, np.nan)).sum())
+                    ax.annotate(S["credible_counts"].format(hi=hi, lo=len(g) - hi), (1.0, ypos[t]),
+                                xycoords=("axes fraction", "data"), xytext=(6, 0), textcoords="offset points",
+                                va="center", fontsize=7.5, color="0.25")
+    else:
+        ax.plot(others["share"], others["theme"].map(ypos), "o", color="0.7", ms=5, label=T["others"], zorder=2)
+    if not credible.empty and not many:
         ringed = others.merge(credible, left_on=["theme", "city"], right_on=["theme", "other"])
         ax.plot(ringed["share"], ringed["theme"].map(ypos), "o", mfc="0.7", mec="black", mew=1.4, ms=7,
                 label=T["credible_other"], zorder=3)
@@ -227,7 +258,10 @@ def plot_city_emphasis(boot: pd.DataFrame, city: str, *, ax: Axes | None = None,
     ax.grid(axis="x", color="0.88")
     ax.set_axisbelow(True)
     despine(ax)
-    ax.legend(loc="lower right", frameon=True, fontsize=9)
+    if many:
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, frameon=False, fontsize=8.5)
+    else:
+        ax.legend(loc="lower right", frameon=True, fontsize=9)
     return ax
 
 
@@ -245,7 +279,13 @@ def city_emphasis_figure(boot: pd.DataFrame, city: str, *, lang: str = "zh",
     blocks = int(boot["block_depth"].iloc[0]) if "block_depth" in boot.columns else 0
     sub = T["emph_sub_blocks" if blocks else "emph_sub_sentences"].format(city=name, ci=ci, n_boot=n_boot)
     sep = "" if lang == "zh" else " "
-    if differences is not None and not differences.empty:
+    if boot.loc[boot["city"] != zh, "city"].nunique() > MANY:
+        sub = sub.split("；" if lang == "zh" else "; grey dots")[0] + ("；" if lang == "zh" else "; ")
+        sub += scale_text(lang)["emph_many"]
+        if differences is not None and not differences.empty:
+            m = int(differences["n_comparisons"].iloc[0]) if "n_comparisons" in differences.columns else len(differences)
+            sub += sep + scale_text(lang)["emph_many_diffs"].format(city=name, m=m)
+    elif differences is not None and not differences.empty:
         m = int(differences["n_comparisons"].iloc[0]) if "n_comparisons" in differences.columns else len(differences)
         sub += sep + T["emph_sub_diffs"].format(city=name, m=m, n=len(_credible_others(differences, zh)))
     else:
@@ -261,11 +301,13 @@ def city_emphasis_figure(boot: pd.DataFrame, city: str, *, lang: str = "zh",
 # --------------------------------------------------------------------------------------------
 @styled
 def plot_nearest_peers(peers: pd.DataFrame, city: str, *, ax: Axes | None = None, lang: str = "zh",
-                       city_en: Mapping[str, str] | None = None) -> Axes:
+                       city_en: Mapping[str, str] | None = None, top: int | None = 10) -> Axes:
     """Lollipop chart of :func:`~qualitylib.analysis.comparability.nearest_peers` (most similar on
-    top). Input: peers frame, the city's Chinese name, Chinese -> pinyin map. Output: the Axes."""
+    top), the ``top`` most similar only (None: all). Input: peers frame, the city's Chinese name,
+    Chinese -> pinyin map. Output: the Axes."""
     T = text(lang)
     ax = new_axes(ax)
+    peers = _top_peers(peers, top)
     if peers.empty:
         ax.set_axis_off()
         return ax
@@ -289,15 +331,26 @@ def plot_nearest_peers(peers: pd.DataFrame, city: str, *, ax: Axes | None = None
     return ax
 
 
+def _top_peers(peers: pd.DataFrame, top: int | None) -> pd.DataFrame:
+    if top is None or len(peers) <= top:
+        return peers
+    order = peers.sort_values("rank", kind="mergesort") if "rank" in peers.columns else peers
+    return order.head(top).reset_index(drop=True)
+
+
 @styled
 def nearest_peers_figure(peers: pd.DataFrame, city: str, *, lang: str = "zh",
-                         city_en: Mapping[str, str] | None = None) -> Figure:
-    """:func:`plot_nearest_peers` with a title naming the city and a warning not to read the gaps.
+                         city_en: Mapping[str, str] | None = None, top: int | None = 10) -> Figure:
+    """:func:`plot_nearest_peers` with a title naming the city and a warning not to read the gaps;
+    the ``top`` most similar places (default 10; None: all), the subtitle says of how many.
     Output: Figure."""
     T = text(lang)
     name = city_name(city, lang, dict(city_en or {}))
-    fig, top = titled_figure(8.0, 1.0 + 0.45 * max(len(peers), 1), T["peers_title"].format(city=name),
-                             T["peers_sub"].format(n=len(peers) + 1))
-    plot_nearest_peers(peers, city, ax=fig.add_subplot(111), lang=lang, city_en=city_en)
-    tight_below_header(fig, top)
+    shown = _top_peers(peers, top)
+    sub = T["peers_sub"].format(n=len(peers) + 1)
+    if len(shown) < len(peers):
+        sub += ("" if lang == "zh" else " ") + scale_text(lang)["peers_top"].format(k=len(shown), n=len(peers))
+    fig, top_ = titled_figure(8.0, 1.0 + 0.45 * max(len(shown), 1), T["peers_title"].format(city=name), sub)
+    plot_nearest_peers(peers, city, ax=fig.add_subplot(111), lang=lang, city_en=city_en, top=top)
+    tight_below_header(fig, top_)
     return fig

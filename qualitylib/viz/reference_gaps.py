@@ -16,11 +16,19 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 
 from ..analysis.reference_gaps import GRADES, REF_LEVELS
-from .labels import city_name, indicator_label, number_text, series_label, shorten, target_text
+from .labels import (
+    city_name,
+    indicator_label,
+    number_text,
+    series_label,
+    shorten,
+    target_text,
+)
 from .layout import empty_figure, new_axes, tight_below_header, titled_figure
+from .scale import FigurePages, first_page, page_keys, page_note, pages, single_page
 from .style import despine, styled
 
-__all__ = ["plot_reference_gaps", "reference_gaps_figure"]
+__all__ = ["plot_reference_gaps", "reference_gaps_figure", "reference_gaps_figures"]
 
 _STYLE = {  # marker, colour
     "national": ("D", "#c00000"),
@@ -186,13 +194,52 @@ def reference_gaps_figure(gaps: pd.DataFrame, *, lang: str = "zh", window: int =
     """The gap of every city target to its references, grouped by measure (rates in percentage
     points, scores in points, counts), with the failure-rate ratio beside the rate panel.
     Input: :func:`~qualitylib.analysis.reference_gaps.reference_gaps` rows; ``window`` = the years of
-    the ``same``/``related`` grades (named in the subtitle). Output: Figure."""
+    the ``same``/``related`` grades (named in the subtitle). Output: Figure. With more than
+    ``per_page`` rows: the first page of :func:`reference_gaps_figures`."""
+    return first_page(reference_gaps_figures(gaps, lang=lang, window=window))
+
+
+def _sorted_by_gap(rows):
+    """Rows of one measure grouped by indicator (code, series), largest signed gap first within it."""
+    def key(item):
+        (_doc, code, series, _kind, _unit), g = item
+        vals = [_signed(r) for r in g.to_dict("records")]
+        return (code, series, -max(vals))
+    return sorted(rows, key=key)
+
+
+@styled
+def reference_gaps_figures(gaps: pd.DataFrame, *, lang: str = "zh", window: int = 2,
+                           per_page: int = 40) -> FigurePages:
+    """:func:`reference_gaps_figure` as ``{name suffix: Figure}``: one figure (``''``) when all rows
+    fit ``per_page``; else pages of at most ``per_page`` rows of one measure each
+    (``'_pass_p01'``, ``'_points'``...), rows grouped by indicator and sorted by the gap (largest
+    first)."""
     T = _TEXT[lang]
     title, sub = T["title"], T["sub"].format(w=window)
     if gaps is None or gaps.empty:
-        return empty_figure(title, T["none"])
+        return single_page(empty_figure(title, T["none"]), lang)
     panel = gaps["measure"].where(~((gaps["measure"] == "pp") & (gaps["family"] == "pass_rate")), "pass")
     panels = [(m, _rows(gaps[panel == m])) for m in ("pass", "pp", "points", "count", "other") if (panel == m).any()]
+    if sum(len(rows) for _, rows in panels) <= per_page:
+        return single_page(_gaps_figure(gaps, panels, lang, title, sub), lang)
+    specs = []
+    for m, rows in panels:
+        chunks = pages(_sorted_by_gap(rows), per_page)
+        for i, part in enumerate(chunks):
+            note = page_note(i + 1, len(chunks), lang)
+            specs.append((f"_{m}" + page_keys(len(chunks))[i], m, part, note))
+
+    def draw(k: int) -> Figure:
+        _key, m, part, note = specs[k]
+        sel = pd.concat([g for _, g in part])
+        return _gaps_figure(sel, [(m, part)], lang, title + (f" · {T['measure'][m]}"), sub + (f" {note}" if note else ""))
+
+    return FigurePages([sp[0] for sp in specs], draw, lang)
+
+
+def _gaps_figure(gaps: pd.DataFrame, panels, lang: str, title: str, sub: str) -> Figure:
+    T = _TEXT[lang]
     heights = [0.55 * len(rows) + 0.9 for _, rows in panels]
     fig, top = titled_figure(12.0, sum(heights) + 0.9, title, sub)
     gs = fig.add_gridspec(len(panels), 2, height_ratios=heights, width_ratios=[1.35, 1.0])
@@ -217,4 +264,3 @@ def reference_gaps_figure(gaps: pd.DataFrame, *, lang: str = "zh", window: int =
     h_in = fig.get_size_inches()[1]
     tight_below_header(fig, top, 0.75 / h_in, h_pad=1.5, w_pad=1.0)
     return fig
-

@@ -17,12 +17,30 @@ from matplotlib.ticker import PercentFormatter
 from ..analysis.agencies import agency_labels
 from ..analysis.themes import city_en_map
 from .labels import city_colors, city_name, city_order, text, theme_labels
-from .layout import axes_message, empty_figure, new_axes, tight_below_header, titled_figure
+from .layout import (
+    axes_message,
+    empty_figure,
+    new_axes,
+    tight_below_header,
+    titled_figure,
+)
+from .scale import (
+    CONTEXT_GREY,
+    MANY,
+    FigurePages,
+    first_page,
+    highlight_colors,
+    page_keys,
+    page_note,
+    pages,
+    scale_text,
+    single_page,
+)
 from .style import despine, styled
 
 __all__ = [
-    "plot_lead_shares", "lead_shares_figure",
-    "plot_agency_theme_matrix", "agency_theme_matrix_figure",
+    "plot_lead_shares", "lead_shares_figure", "lead_shares_figures",
+    "plot_agency_theme_matrix", "agency_theme_matrix_figure", "agency_theme_matrix_figures",
     "plot_agency_theme_network", "agency_theme_network_figure",
     "plot_concreteness", "concreteness_figure",
     "plot_kind_mix", "kind_mix_figure",
@@ -103,12 +121,17 @@ def _cities(df: pd.DataFrame) -> tuple[list[str], dict[str, str]]:
 # --------------------------------------------------------------------------------------------
 # lead shares
 # --------------------------------------------------------------------------------------------
-def plot_lead_shares(shares: pd.DataFrame, *, ax: Axes | None = None, lang: str = "zh") -> Axes:
+def plot_lead_shares(shares: pd.DataFrame, *, ax: Axes | None = None, lang: str = "zh",
+                     sort_by: str | None = None) -> Axes:
     """Grouped horizontal bars per city: share of tasks with a note, with a named lead and with a
-    blanket assignment. Input: :func:`qualitylib.analysis.agencies.lead_shares`. Output: the Axes."""
+    blanket assignment. Input: :func:`qualitylib.analysis.agencies.lead_shares`; cities in pinyin
+    order, or by ``sort_by`` (a share column, highest first). Output: the Axes."""
     T = _T[lang]
     ax = new_axes(ax)
     cities, en = _cities(shares)
+    if sort_by is not None:
+        val = shares.set_index("city")[sort_by].fillna(-1)
+        cities = sorted(cities, key=lambda c: -val[c])
     df = shares.set_index("city").reindex(cities)
     cols = [("share_note", "n_with_note", "n_tasks"), ("share_lead", "n_lead", "n_with_note"),
             ("share_blanket", "n_blanket", "n_with_note")]
@@ -135,19 +158,39 @@ def plot_lead_shares(shares: pd.DataFrame, *, ax: Axes | None = None, lang: str 
 
 @styled
 def lead_shares_figure(shares: pd.DataFrame, *, lang: str = "zh") -> Figure:
-    """:func:`plot_lead_shares` with title and reading note. Output: Figure."""
+    """:func:`plot_lead_shares` with title and reading note. Output: Figure; with more places than
+    fit a page, the first page of :func:`lead_shares_figures`."""
+    return first_page(lead_shares_figures(shares, lang=lang))
+
+
+@styled
+def lead_shares_figures(shares: pd.DataFrame, *, lang: str = "zh", per_page: int = 30) -> FigurePages:
+    """:func:`lead_shares_figure` as ``{name suffix: Figure}``: one figure (``''``) up to
+    :data:`~qualitylib.viz.scale.MANY` places (pinyin order); more are sorted by the share of tasks
+    with a note (highest first) and cut into pages of at most ``per_page`` (``'_p01'``...)."""
     T = _T[lang]
-    fig, top = titled_figure(10.0, 0.9 + 0.75 * shares["city"].nunique(), T["lead_title"], T["lead_sub"])
-    plot_lead_shares(shares, ax=fig.add_subplot(111), lang=lang)
-    tight_below_header(fig, top)
-    return fig
+    many = shares["city"].nunique() > MANY
+    order = shares.sort_values(["share_note", "city"], ascending=[False, True], kind="mergesort") if many else shares
+    chunks = pages(list(order["city"].drop_duplicates()), per_page if many else max(1, len(order)))
+
+    def draw(i: int) -> Figure:
+        part = shares[shares["city"].isin(chunks[i])]
+        sub = T["lead_sub"] + (" " + page_note(i + 1, len(chunks), lang) if len(chunks) > 1 else "")
+        fig, top = titled_figure(10.0, 0.9 + 0.75 * part["city"].nunique(), T["lead_title"], sub)
+        plot_lead_shares(part, ax=fig.add_subplot(111), lang=lang, sort_by="share_note" if many else None)
+        tight_below_header(fig, top)
+        return fig
+
+    return FigurePages(page_keys(len(chunks)), draw, lang)
 
 
 # --------------------------------------------------------------------------------------------
 # agency x theme matrix
 # --------------------------------------------------------------------------------------------
-def _matrix(counts: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, list[str]]:
+def _matrix(counts: pd.DataFrame, lang: str, order: list[str] | None = None) -> tuple[pd.DataFrame, list[str]]:
     cities, en = _cities(counts)
+    if order is not None:  # the cities of a page, in the page's order
+        cities = [c for c in order if c in set(cities)]
     a_lab, t_lab = agency_labels(lang), theme_labels(lang)
     themes = [t for t in t_lab if t in set(counts["theme"].astype(str))]
     wide = counts.assign(theme=counts["theme"].astype(str)).pivot_table(
@@ -165,21 +208,22 @@ def _matrix(counts: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, list[str]]:
     return wide, [c for c, _ in order]
 
 
-def plot_agency_theme_matrix(counts: pd.DataFrame, *, ax: Axes | None = None, lang: str = "zh") -> Axes:
-    """Heatmap: rows city · agency (cities in pinyin order, agencies by tasks led), columns themes,
-    cells the number of led tasks (annotated). Input:
+def plot_agency_theme_matrix(counts: pd.DataFrame, *, ax: Axes | None = None, lang: str = "zh",
+                             cities: list[str] | None = None) -> Axes:
+    """Heatmap: rows city · agency (cities in pinyin order, or in the order of ``cities``; agencies by
+    tasks led), columns themes, cells the number of led tasks (annotated). Input:
     :func:`qualitylib.analysis.agencies.agency_theme_counts`. Output: the Axes."""
     ax = new_axes(ax)
     if counts.empty:
         return axes_message(ax, _T[lang]["matrix_empty"])
-    wide, row_city = _matrix(counts, lang)
+    wide, row_city = _matrix(counts, lang, cities)
     v = wide.to_numpy(dtype=float)
     ax.imshow(np.where(v > 0, v, np.nan), cmap="Blues", aspect="auto", vmin=0, vmax=max(1.0, v.max()) * 1.15)
     for i, j in zip(*np.nonzero(v)):
         ax.text(j, i, f"{int(v[i, j])}", ha="center", va="center", fontsize=8,
                 color="white" if v[i, j] > 0.6 * v.max() else "0.1")
     ax.set_xticks(range(v.shape[1]))
-    ax.set_xticklabels(wide.columns, rotation=50, ha="right", fontsize=8)
+    ax.set_xticklabels(wide.columns, rotation=90, fontsize=8)
     ax.set_yticks(range(v.shape[0]))
     ax.set_yticklabels(wide.index, fontsize=8)
     for i in range(1, len(row_city)):  # a line between cities
@@ -194,16 +238,45 @@ def plot_agency_theme_matrix(counts: pd.DataFrame, *, ax: Axes | None = None, la
 
 @styled
 def agency_theme_matrix_figure(counts: pd.DataFrame, *, lang: str = "zh", names: str = "by_date") -> Figure:
-    """:func:`plot_agency_theme_matrix` with title and reading note. Output: Figure."""
+    """:func:`plot_agency_theme_matrix` with title and reading note. Output: Figure; with more rows
+    than fit a page, the first page of :func:`agency_theme_matrix_figures`."""
+    return first_page(agency_theme_matrix_figures(counts, lang=lang, names=names))
+
+
+@styled
+def agency_theme_matrix_figures(counts: pd.DataFrame, *, lang: str = "zh", names: str = "by_date",
+                                per_page: int = 60) -> FigurePages:
+    """:func:`agency_theme_matrix_figure` as ``{name suffix: Figure}``: one figure (``''``) when the
+    city · agency rows fit ``per_page``; else pages of whole cities (most led tasks first), at most
+    ``per_page`` rows each (``'_p01'``...)."""
     T = _T[lang]
     if counts.empty:
-        return empty_figure(T["matrix_title"], T["matrix_empty"])
-    n_rows = counts[["city", "agency"]].drop_duplicates().shape[0]
-    fig, top = titled_figure(11.0, 2.2 + 0.28 * n_rows, T["matrix_title"],
-                             T["matrix_sub"].format(mode=T["modes"][names]))
-    plot_agency_theme_matrix(counts, ax=fig.add_subplot(111), lang=lang)
-    tight_below_header(fig, top)
-    return fig
+        return single_page(empty_figure(T["matrix_title"], T["matrix_empty"]), lang)
+    n_rows = counts.groupby("city")["agency"].nunique()
+    if n_rows.sum() <= per_page:
+        chunks = [list(n_rows.index)]
+    else:
+        tasks = counts.groupby("city")["n_tasks"].sum()
+        chunks, cur, size = [], [], 0
+        for c in sorted(n_rows.index, key=lambda c: (-tasks[c], c)):
+            if cur and size + n_rows[c] > per_page:
+                chunks.append(cur)
+                cur, size = [], 0
+            cur.append(c)
+            size += int(n_rows[c])
+        chunks.append(cur)
+
+    def draw(i: int) -> Figure:
+        part = counts[counts["city"].isin(chunks[i])]
+        rows = part[["city", "agency"]].drop_duplicates().shape[0]
+        sub = T["matrix_sub"].format(mode=T["modes"][names])
+        sub += (" " + page_note(i + 1, len(chunks), lang)) if len(chunks) > 1 else ""
+        fig, top = titled_figure(11.0, 2.2 + 0.28 * rows, T["matrix_title"], sub)
+        plot_agency_theme_matrix(part, ax=fig.add_subplot(111), lang=lang, cities=chunks[i] if len(chunks) > 1 else None)
+        tight_below_header(fig, top)
+        return fig
+
+    return FigurePages(page_keys(len(chunks)), draw, lang)
 
 
 # --------------------------------------------------------------------------------------------
@@ -272,8 +345,10 @@ def agency_theme_network_figure(graph, *, lang: str = "zh", names: str = "by_dat
 # concreteness and target kinds: dots with intervals
 # --------------------------------------------------------------------------------------------
 def _dots(ax: Axes, df: pd.DataFrame, rows: list[str], row_labels: list[str], key: str, lang: str,
-          legend_n: dict[str, int] | None = None) -> Axes:
+          legend_n: dict[str, int] | None = None, highlight: list[str] | None = None) -> Axes:
     cities, en = _cities(df)
+    if len(cities) > MANY:
+        return _dots_many(ax, df, rows, row_labels, key, lang, legend_n, highlight, cities, en)
     colors = city_colors(cities)
     n_c = len(cities)
     offsets = (np.arange(n_c) - (n_c - 1) / 2) * (0.8 / max(n_c, 1))
@@ -297,6 +372,43 @@ def _dots(ax: Axes, df: pd.DataFrame, rows: list[str], row_labels: list[str], ke
     return ax
 
 
+def _dots_many(ax, df, rows, row_labels, key, lang, legend_n, highlight, cities, en) -> Axes:
+    """Many places: a grey dot each (no interval), the median as a black tick, the places in
+    ``highlight`` (at most ten) in colour with their intervals."""
+    hl = [c for c in dict.fromkeys(highlight or []) if c in set(cities)][:10]
+    hcol = highlight_colors(hl)
+    for i in range(0, len(rows), 2):
+        ax.axhspan(i - 0.5, i + 0.5, color="0.95", zorder=0)
+    for i, r in enumerate(rows):
+        d = df[df[key] == r].sort_values(["share", "city"], kind="mergesort")
+        if d.empty:
+            continue
+        jitter = ((np.arange(len(d)) * 0.618) % 1.0 - 0.5) * 0.5
+        ax.plot(d["share"], i + jitter, "o", ms=2.5, color=CONTEXT_GREY, alpha=0.7, zorder=2, clip_on=False)
+        med = float(d["share"].median())
+        ax.plot([med, med], [i - 0.35, i + 0.35], color="0.1", lw=1.6, zorder=3)
+        for k, c in enumerate(hl):
+            h = d[d["city"] == c]
+            if h.empty:
+                continue
+            y = i + (k - (len(hl) - 1) / 2) * (0.6 / max(len(hl), 1))
+            ax.hlines(y, h["lo"], h["hi"], color=hcol[c], lw=1.5, zorder=4)
+            ax.plot(h["share"], [y], "o", color=hcol[c], ms=4.5, zorder=5)
+    for c in hl:
+        ax.plot([], [], "o", color=hcol[c], label=city_name(c, lang, en) + (f" ({legend_n[c]})" if legend_n else ""))
+    ax.plot([], [], "o", ms=3, color=CONTEXT_GREY, label=scale_text(lang)["grey_each"].format(n=len(cities)))
+    ax.plot([], [], color="0.1", lw=1.6, label=scale_text(lang)["median"])
+    ax.set_yticks(np.arange(len(rows)))
+    ax.set_yticklabels(row_labels)
+    ax.set_ylim(len(rows) - 0.5, -0.5)
+    ax.set_xlim(0, 1.0)
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax.grid(axis="x", color="0.85", lw=0.6)
+    ax.set_axisbelow(True)
+    despine(ax)
+    return ax
+
+
 def _conc_rows(shares: pd.DataFrame, lang: str, min_n: int) -> tuple[pd.DataFrame, list[str], list[str]]:
     df = shares[shares["n_sentences"] >= min_n].copy()
     df["theme"] = df["theme"].astype(str)
@@ -306,12 +418,12 @@ def _conc_rows(shares: pd.DataFrame, lang: str, min_n: int) -> tuple[pd.DataFram
 
 
 def plot_concreteness(shares: pd.DataFrame, *, measure: str = "number", ax: Axes | None = None, lang: str = "zh",
-                      min_n: int = 5) -> Axes:
+                      min_n: int = 5, highlight: list[str] | None = None) -> Axes:
     """One measure of :func:`qualitylib.analysis.concreteness.concreteness_shares`: per theme (rows,
     'all' first) and city (colour), the share with an interval. Output: the Axes."""
     ax = new_axes(ax)
     df, rows, labels = _conc_rows(shares[shares["measure"] == measure], lang, min_n)
-    _dots(ax, df, rows, labels, "theme", lang)
+    _dots(ax, df, rows, labels, "theme", lang, highlight=highlight)
     ax.set_title(_T[lang]["measures"][measure], fontsize=10, loc="left")
     ax.set_xlabel(_T[lang]["share_sent"])
     return ax
@@ -319,17 +431,19 @@ def plot_concreteness(shares: pd.DataFrame, *, measure: str = "number", ax: Axes
 
 @styled
 def concreteness_figure(shares: pd.DataFrame, *, lang: str = "zh", measures: tuple[str, ...] = ("number", "deadline", "agency"),
-                        min_n: int = 5) -> Figure:
+                        min_n: int = 5, highlight: list[str] | None = None) -> Figure:
     """Panels of :func:`plot_concreteness`, one per measure, sharing the theme rows. Output: Figure."""
     T = _T[lang]
     _, rows, _ = _conc_rows(shares, lang, min_n)
     ci = float(shares["ci"].iloc[0])
     sub = T["conc_sub"].format(ci=ci, n_boot=int(shares["n_boot"].iloc[0]), min_n=min_n)
-    fig, top = titled_figure(13.0, 1.2 + 0.36 * len(rows) * max(1.0, shares["city"].nunique() / 4), T["conc_title"], sub)
+    n_c = shares["city"].nunique()
+    fig, top = titled_figure(13.0, 1.2 + (0.45 * len(rows) if n_c > MANY else 0.36 * len(rows) * max(1.0, n_c / 4)),
+                             T["conc_title"], sub)
     axes = fig.subplots(1, len(measures), sharey=True)
     axes = np.atleast_1d(axes)
     for ax, m in zip(axes, measures):
-        plot_concreteness(shares, measure=m, ax=ax, lang=lang, min_n=min_n)
+        plot_concreteness(shares, measure=m, ax=ax, lang=lang, min_n=min_n, highlight=highlight)
     for ax in axes[1:]:
         ax.tick_params(labelleft=False)
     axes[-1].legend(title=text(lang)["city"], loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
@@ -337,26 +451,28 @@ def concreteness_figure(shares: pd.DataFrame, *, lang: str = "zh", measures: tup
     return fig
 
 
-def plot_kind_mix(mix: pd.DataFrame, *, ax: Axes | None = None, lang: str = "zh") -> Axes:
+def plot_kind_mix(mix: pd.DataFrame, *, ax: Axes | None = None, lang: str = "zh",
+                  highlight: list[str] | None = None) -> Axes:
     """Per target kind (rows) and city (colour), the share of the city's targets with an interval.
     Input: :func:`qualitylib.analysis.concreteness.kind_mix`. Output: the Axes."""
     ax = new_axes(ax)
     kinds = list(dict.fromkeys(mix["kind"]))
     labels = [_T[lang]["kinds"].get(k, k) for k in kinds]
     n = mix.drop_duplicates("city").set_index("city")["n"].astype(int).to_dict()
-    _dots(ax, mix, kinds, labels, "kind", lang, legend_n=n)
+    _dots(ax, mix, kinds, labels, "kind", lang, legend_n=n, highlight=highlight)
     ax.set_xlabel(_T[lang]["share_targets"])
     ax.legend(title=text(lang)["city"], loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     return ax
 
 
 @styled
-def kind_mix_figure(mix: pd.DataFrame, *, lang: str = "zh") -> Figure:
+def kind_mix_figure(mix: pd.DataFrame, *, lang: str = "zh", highlight: list[str] | None = None) -> Figure:
     """:func:`plot_kind_mix` with title and reading note. Output: Figure."""
     T = _T[lang]
     sub = T["kind_sub"].format(ci=float(mix["ci"].iloc[0]), n_boot=int(mix["n_boot"].iloc[0]))
-    fig, top = titled_figure(10.0, 1.2 + 0.45 * mix["kind"].nunique() * max(1.0, mix["city"].nunique() / 4),
+    n_c = mix["city"].nunique()
+    fig, top = titled_figure(10.0, 1.2 + 0.45 * mix["kind"].nunique() * (1.6 if n_c > MANY else max(1.0, n_c / 4)),
                              T["kind_title"], sub)
-    plot_kind_mix(mix, ax=fig.add_subplot(111), lang=lang)
+    plot_kind_mix(mix, ax=fig.add_subplot(111), lang=lang, highlight=highlight)
     tight_below_header(fig, top)
     return fig

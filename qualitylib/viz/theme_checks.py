@@ -7,7 +7,7 @@ or titled Figures (``*_figure``); nothing is saved or shown here.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -18,6 +18,7 @@ from matplotlib.lines import Line2D
 from ..analysis.themes import city_en_map
 from .labels import city_colors, city_name, city_order, text, theme_labels
 from .layout import new_axes, tight_below_header, titled_figure
+from .scale import MANY, scale_text
 from .style import despine, styled
 
 __all__ = ["plot_theme_accuracy", "theme_accuracy_figure", "differences_figure"]
@@ -139,7 +140,8 @@ def theme_accuracy_figure(scores: pd.DataFrame, *, lang: str = "zh", method: str
 _DIFF_COLUMNS = ("city_a", "city_b", "theme", "diff", "lo", "hi", "p", "p_adj", "credible", "level", "alpha")
 
 
-def _draw_pair(ax: Axes, d: pd.DataFrame, themes: list[str], colors: Mapping[str, tuple], alpha: float) -> None:
+def _draw_pair(ax: Axes, d: pd.DataFrame, themes: list[str], colors: Mapping[str, tuple] | None, alpha: float) -> None:
+    """``colors``: per place; None: the pair colours (first place blue, second orange)."""
     d = d.assign(theme=d["theme"].astype(str)).set_index("theme").reindex(themes)
     y = np.arange(len(themes))
     for i in range(0, len(themes), 2):
@@ -147,7 +149,8 @@ def _draw_pair(ax: Axes, d: pd.DataFrame, themes: list[str], colors: Mapping[str
     ax.axvline(0, color="0.35", lw=0.8, zorder=1)
     for yy, r in zip(y, d.itertuples()):
         if bool(r.credible):
-            color = colors[r.city_a if r.diff > 0 else r.city_b]
+            color = (colors[r.city_a if r.diff > 0 else r.city_b] if colors is not None
+                     else _PAIR[0 if r.diff > 0 else 1])
             ax.hlines(yy, r.lo * 100, r.hi * 100, color=color, lw=2.0, zorder=2)
             ax.plot(r.diff * 100, yy, "o", color=color, ms=5.5, zorder=3)
         else:
@@ -170,16 +173,38 @@ def _oriented(diffs: pd.DataFrame, rank: Mapping[str, int]) -> pd.DataFrame:
     return d
 
 
+_PAIR = ("#1f4e79", "#dd8452")
+
+
+def _chosen_pairs(diffs: pd.DataFrame, pairs: list, rank: Mapping[str, int], k: int,
+                  highlight: Sequence[str] | None) -> list:
+    """The ``k`` pairs to draw: with a highlighted place first, then most credible differences,
+    then the largest credible difference; in figure order."""
+    cred = diffs[diffs["credible"].astype(bool)]
+    n = cred.groupby(["city_a", "city_b"]).size()
+    big = cred.assign(_a=cred["diff"].abs()).groupby(["city_a", "city_b"])["_a"].max()
+    hl = set(highlight or [])
+    order = sorted(pairs, key=lambda p: (not (p[0] in hl or p[1] in hl), -int(n.get(p, 0)), -float(big.get(p, 0.0)),
+                                         rank[p[0]], rank[p[1]]))
+    return sorted(order[:k], key=lambda p: (rank[p[0]], rank[p[1]]))
+
+
 @styled
 def differences_figure(diffs: pd.DataFrame, *, lang: str = "zh", city_en: Mapping[str, str] | None = None,
-                       ncols: int = 5) -> Figure:
+                       ncols: int = 5, max_pairs: int = 20, highlight: Sequence[str] | None = None) -> Figure:
     """Small multiples, one panel per city pair: the difference of theme shares (percentage points)
     with its corrected block-bootstrap interval, coloured where the difference is credible after the
     correction, hollow where it only looks so before it.
 
     Input: :func:`qualitylib.analysis.differences.pairwise_differences` output; Chinese -> pinyin
     ``city_en`` (default: from the frame's ``city_a_en``/``city_b_en``). Panels share the x axis, so
-    the sizes compare across pairs. Output: Figure."""
+    the sizes compare across pairs. Output: Figure.
+
+    At most ``max_pairs`` panels: with more pairs, those involving a place of ``highlight`` (Chinese
+    names) come first, then the pairs with the most credible differences (ties: the largest credible
+    difference); the subtitle says how many are shown. Beyond :data:`~qualitylib.viz.scale.MANY`
+    places a panel colours the first place's side blue and the second's orange (a colour per place
+    would repeat)."""
     T = _T(lang)
     missing = [c for c in _DIFF_COLUMNS if c not in diffs.columns]
     if diffs.empty or missing:
@@ -195,8 +220,14 @@ def differences_figure(diffs: pd.DataFrame, *, lang: str = "zh", city_en: Mappin
     present = set(diffs["theme"].astype(str))
     themes = [t for t in labels if t in present] + sorted(present - set(labels))
     rank = {c: i for i, c in enumerate(cities)}
+    n_credible = int(diffs["credible"].sum())
     diffs = _oriented(diffs, rank)
     pairs = sorted({(a, b) for a, b in zip(diffs["city_a"], diffs["city_b"])}, key=lambda p: (rank[p[0]], rank[p[1]]))
+    n_pairs = len(pairs)
+    if n_pairs > max_pairs:
+        pairs = _chosen_pairs(diffs, pairs, rank, max_pairs, highlight)
+        diffs = diffs[pd.MultiIndex.from_frame(diffs[["city_a", "city_b"]]).isin(pairs)]
+    many = len(cities) > MANY
     ncols = max(1, min(ncols, len(pairs)))
     nrows = int(np.ceil(len(pairs) / ncols))
     alpha = float(diffs["alpha"].iloc[0])
@@ -204,13 +235,15 @@ def differences_figure(diffs: pd.DataFrame, *, lang: str = "zh", city_en: Mappin
     correction = str(diffs["correction"].iloc[0]) if "correction" in diffs.columns else "bh"
     sub = T["diff_sub"].format(level=float(diffs["level"].iloc[0]), m=m, alpha=alpha, correction=T.get(correction, correction),
                                n_boot=int(diffs["n_boot"].iloc[0]) if "n_boot" in diffs.columns else "?")
-    title = T["diff_title"].format(n_credible=int(diffs["credible"].sum()), m=m)
+    title = T["diff_title"].format(n_credible=n_credible, m=m)
+    if len(pairs) < n_pairs:
+        sub += ("" if lang == "zh" else " ") + scale_text(lang)["diff_pairs"].format(k=len(pairs), n=n_pairs)
     fig, top = titled_figure(2.3 * ncols + 2.2, (0.55 + 0.2 * len(themes)) * nrows + 0.7, title, sub)
     axes = fig.subplots(nrows, ncols, squeeze=False, sharey=True)
     span = float(np.nanmax(np.abs(diffs[["lo", "hi"]].to_numpy()))) * 100 * 1.05 or 1.0
     for ax, (a, b) in zip(axes.flat, pairs):
         d = diffs[(diffs["city_a"] == a) & (diffs["city_b"] == b)]
-        _draw_pair(ax, d, themes, colors, alpha)
+        _draw_pair(ax, d, themes, None if many else colors, alpha)
         ax.set_title(f"{city_name(a, lang, en)} − {city_name(b, lang, en)}", fontsize=10)
         ax.set_xlim(-span, span)
         ax.tick_params(axis="x", labelsize=8)
@@ -221,7 +254,7 @@ def differences_figure(diffs: pd.DataFrame, *, lang: str = "zh", city_en: Mappin
         ax.set_ylim(len(themes) - 0.5, -0.5)
     for ax in list(axes.flat)[len(pairs):]:
         ax.set_axis_off()
-    handles = [Line2D([], [], marker="o", color=colors[cities[0]], lw=2, label=T["credible"]),
+    handles = [Line2D([], [], marker="o", color=_PAIR[0] if many else colors[cities[0]], lw=2, label=T["credible"]),
                Line2D([], [], marker="o", mfc="white", mec="0.2", color="0.75", lw=1.2,
                       label=T["nominal"].format(alpha=alpha)),
                Line2D([], [], marker="o", color="0.75", mfc="0.55", mec="0.55", ms=3.5, lw=1.2, label=T["none"])]

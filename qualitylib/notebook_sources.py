@@ -85,31 +85,47 @@ def write_pairs(folder: str | os.PathLike[str]) -> list[Path]:
     return written
 
 
-def declared_parameters(nb: Any) -> set[str]:
-    """Input: a notebook. Output: the names assigned in its ``parameters``-tagged cell (papermill
-    passes a notebook only the parameters it declares). Raises ValueError when there is no such cell."""
-    for cell in nb.cells:
-        if cell.cell_type == "code" and "parameters" in cell.metadata.get("tags", []):
-            names = set()
-            for node in ast.parse(cell.source).body:
-                targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
-                names |= {t.id for t in targets if isinstance(t, ast.Name)}
-            return names
+def _parameters_source(nb_or_source: Any) -> str:
+    """The code of the ``parameters``-tagged cell, of a notebook object or of a percent-script source
+    read as text (without Jupytext: a run that finds everything up to date should not pay for importing
+    it and nbformat's schema validators, seconds on this machine)."""
+    if isinstance(nb_or_source, (str, os.PathLike)):
+        lines = Path(nb_or_source).read_text(encoding="utf-8").splitlines()
+        for i, line in enumerate(lines):
+            if line.startswith("# %%") and "parameters" in line.split("tags=", 1)[-1] and "tags=" in line:
+                body = []
+                for more in lines[i + 1:]:
+                    if more.startswith("# %%"):
+                        break
+                    body.append(more)
+                return "\n".join(body)
+    else:
+        for cell in nb_or_source.cells:
+            if cell.cell_type == "code" and "parameters" in cell.metadata.get("tags", []):
+                return cell.source
     raise ValueError("notebook has no cell tagged 'parameters'")
+
+
+def declared_parameters(nb: Any) -> set[str]:
+    """Input: a notebook, or the path of its percent-script source. Output: the names assigned in its
+    ``parameters``-tagged cell (papermill passes a notebook only the parameters it declares). Raises
+    ValueError when there is no such cell."""
+    names = set()
+    for node in ast.parse(_parameters_source(nb)).body:
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
+        names |= {t.id for t in targets if isinstance(t, ast.Name)}
+    return names
 
 
 def parameter_defaults(nb: Any) -> dict[str, Any]:
-    """Input: a notebook. Output: name -> default value of every literal assignment in its
-    ``parameters`` cell (values that are not literals are left out). Used to check a parameter file's
-    values against the types the notebooks expect."""
-    for cell in nb.cells:
-        if cell.cell_type == "code" and "parameters" in cell.metadata.get("tags", []):
-            defaults: dict[str, Any] = {}
-            for node in ast.parse(cell.source).body:
-                if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-                    try:
-                        defaults[node.targets[0].id] = ast.literal_eval(node.value)
-                    except ValueError:
-                        continue
-            return defaults
-    raise ValueError("notebook has no cell tagged 'parameters'")
+    """Input: a notebook, or the path of its percent-script source. Output: name -> default value of
+    every literal assignment in its ``parameters`` cell (values that are not literals are left out).
+    Used to check a parameter file's values against the types the notebooks expect."""
+    defaults: dict[str, Any] = {}
+    for node in ast.parse(_parameters_source(nb)).body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            try:
+                defaults[node.targets[0].id] = ast.literal_eval(node.value)
+            except ValueError:
+                continue
+    return defaults

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from .notebook_sources import notebook_from_source, notebook_sources, parameter_defaults
+from .notebook_sources import notebook_sources, parameter_defaults
 
 LANGS = ("zh", "en")
 FIGURE_FORMATS = ("png", "svg", "pdf")
@@ -42,7 +42,7 @@ def notebook_parameter_defaults(notebooks_dir: str | os.PathLike[str]) -> dict[s
     notebook that declares a name gives its default)."""
     defaults: dict[str, Any] = {}
     for source in notebook_sources(notebooks_dir):
-        for name, value in parameter_defaults(notebook_from_source(source)).items():
+        for name, value in parameter_defaults(source).items():
             defaults.setdefault(name, value)
     return defaults
 

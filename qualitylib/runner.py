@@ -41,7 +41,7 @@ import yaml
 
 from . import paths
 from .notebook_execution import NotebookRun, clean_notebook, export_html, local_kernel_manager
-from .notebook_sources import declared_parameters, notebook_from_source
+from .notebook_sources import declared_parameters
 from .paths import find_root, resolve
 from .run_params import RUNNER_KEYS, ParameterError, check_parameters
 from .stats_tables import stats_dir
@@ -292,7 +292,7 @@ def _plan_runs(config: RunConfig) -> list[NotebookRun]:
     for nb in config.notebooks:
         if nb == CITY_NOTEBOOK:
             continue
-        declared = declared_parameters(notebook_from_source(_source(config, nb)))
+        declared = declared_parameters(_source(config, nb))
         for i, lang in enumerate(langs):
             suffix = "" if i == 0 else f"_{lang}"
             params = {k: v for k, v in {**base, "lang": lang}.items() if k in declared}

@@ -80,3 +80,14 @@ def test_declared_parameters_reads_assignments_only():
     assert declared_parameters(nb) == {"a", "b"}
     with pytest.raises(ValueError, match="parameters"):
         declared_parameters(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")]))
+
+
+def test_parameters_are_read_from_the_source_text_as_from_the_notebook():
+    """The runner reads declared parameters from the percent script without Jupytext (a run that is
+    up to date should not import it); both readings must agree for every notebook."""
+    from qualitylib.notebook_sources import declared_parameters, notebook_from_source, parameter_defaults
+
+    for source in sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("0*.py")):
+        nb = notebook_from_source(source)
+        assert parameter_defaults(source) == parameter_defaults(nb), source.name
+        assert declared_parameters(source) == declared_parameters(nb) and "lang" in declared_parameters(source)

@@ -22,6 +22,7 @@ import pandas as pd
 from .notebook_execution import NotebookRun, execute
 from .progress import Progress
 from .records import BuildRecord, code_fingerprint, digest
+from .stats_tables import stats_dir
 from .tables import filter_cities, plan_slugs
 
 __all__ = ["PipelineSummary", "pipeline_step", "release_step", "statistics_step", "notebook_steps",
@@ -229,6 +230,16 @@ def profile_steps(config, record: BuildRecord, log: Callable[[str], None]) -> li
 
     params = config.notebook_params()
     cities = list(params.get("cities") or [])
+    langs = config.effective_langs()
+    formats = list(params.get("figure_formats") or ["png"])
+    # all pages at once: when no input of any page changed (the usual scheduled run), the pages are up
+    # to date without reading the tables and working out each plan's share of them
+    everything = digest("profiles", code_fingerprint(), _processed_files(config),
+                        sorted(stats_dir(config.processed_dir).glob("*.csv")), params, langs, formats,
+                        config.page_figures, str(Path(os.path.relpath(config.figures_dir, config.reports_dir))))
+    if record.up_to_date("profiles", everything):
+        log(f"profiles: up to date ({len(record.outputs('profiles'))} files)")
+        return []
     tables = load_processed(config.processed_dir)
     pool_sentences = (lambda: policy_sentences(filter_cities(tables["sentences"], cities))) if cities else None
     stats, source = statistics(config.processed_dir, params, cities=cities, sentences=pool_sentences)
@@ -236,8 +247,6 @@ def profile_steps(config, record: BuildRecord, log: Callable[[str], None]) -> li
     national_file = (Path(national_path) if Path(str(national_path)).is_absolute() else Path(config.root) / national_path
                      ) if national_path else None
     national = load_national(national_file)
-    langs = config.effective_langs()
-    formats = list(params.get("figure_formats") or ["png"])
     plans = profile_plans(tables["documents"], cities)
     slugs = plan_slugs(tables["documents"])
     shared = digest("profile", code_fingerprint(), formats, langs[0], config.page_figures, stats["theme_shares"],
@@ -260,6 +269,7 @@ def profile_steps(config, record: BuildRecord, log: Callable[[str], None]) -> li
     log(f"profiles: {len(plans)} plans x {len(langs)} language(s); {len(keys) - len(stale)} up to date"
         + (f"; {source}" if stale else ""))
     if not stale:
+        _record_all_pages(record, everything, keys)
         return []
     workers = max(1, min(config.workers or os.cpu_count() or 1, len(stale)))
     bar = Progress(len(stale), "profiles", prefix="  ")
@@ -282,6 +292,15 @@ def profile_steps(config, record: BuildRecord, log: Callable[[str], None]) -> li
                             first_lang=langs[0], cities=cities, figures=config.page_figures, jobs=workers,
                             done=done)
     bar.close()
+    if failures:
+        record.forget("profiles")
+    else:
+        _record_all_pages(record, everything, keys)
     record.save()
     log(f"profiles: {len(stale) - len(failures)} pages written on {workers} worker(s) -> {config.reports_dir}")
     return failures
+
+
+def _record_all_pages(record: BuildRecord, everything: str, keys: dict[str, str]) -> None:
+    outputs = [p for step in keys for p in record.outputs(step)]
+    record.record("profiles", everything, outputs, save=False)

@@ -74,6 +74,22 @@ def _coverage_data(table: pd.DataFrame, codebook: pd.DataFrame | None,
     return info, codes, counts
 
 
+def _matrix_frame(ax: Axes, n_cols: int, n_rows: int, codes: pd.DataFrame, lang: str, not_set: str, *,
+                  lw: float, fontsize: float) -> None:
+    """White cell borders, no ticks or spines, and the family legend of a coverage matrix (either way
+    round)."""
+    ax.set_xticks(np.arange(-0.5, n_cols, 1), minor=True)
+    ax.set_yticks(np.arange(-0.5, n_rows, 1), minor=True)
+    ax.grid(which="minor", color="white", lw=lw)
+    ax.tick_params(which="both", length=0)
+    for s in ax.spines.values():
+        s.set_visible(False)
+    fam_labels = family_labels(lang)
+    handles = [Patch(color=FAMILY_COLORS[f], label=fam_labels.get(f, f)) for f in FAMILY_ORDER
+               if f in set(codes["family"])]
+    handles.append(Patch(color=_NOT_SET, label=not_set))
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=fontsize)
+
 @styled
 def plot_coverage_matrix(table: pd.DataFrame, *, ax: Axes | None = None, lang: str = "zh",
                          codebook: pd.DataFrame | None = None, documents: pd.DataFrame | None = None) -> Axes:
@@ -103,17 +119,7 @@ def plot_coverage_matrix(table: pd.DataFrame, *, ax: Axes | None = None, lang: s
     ax.set_yticks(range(n_rows))
     ax.set_yticklabels([shorten(indicator_label(r, lang), 3.8, 8.5, 1) for r in codes.to_dict("records")],
                        fontsize=8.5)
-    ax.set_xticks(np.arange(-0.5, n_cols, 1), minor=True)
-    ax.set_yticks(np.arange(-0.5, n_rows, 1), minor=True)
-    ax.grid(which="minor", color="white", lw=1.5)
-    ax.tick_params(which="both", length=0)
-    for s in ax.spines.values():
-        s.set_visible(False)
-    fam_labels = family_labels(lang)
-    handles = [Patch(color=FAMILY_COLORS[f], label=fam_labels.get(f, f)) for f in FAMILY_ORDER
-               if f in set(codes["family"])]
-    handles.append(Patch(color=_NOT_SET, label=T["not_set"]))
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=9)
+    _matrix_frame(ax, n_cols, n_rows, codes, lang, T["not_set"], lw=1.5, fontsize=9)
     return ax
 
 
@@ -179,17 +185,7 @@ def _draw_turned(ax: Axes, info: pd.DataFrame, codes: pd.DataFrame, counts: pd.S
     ax.set_xticklabels([shorten(indicator_label(r, lang), 1.9, 7.5, 1) for r in codes.to_dict("records")],
                        fontsize=7.5, rotation=90)
     ax.xaxis.tick_top()
-    ax.set_xticks(np.arange(-0.5, len(codes), 1), minor=True)
-    ax.set_yticks(np.arange(-0.5, len(info), 1), minor=True)
-    ax.grid(which="minor", color="white", lw=1.0)
-    ax.tick_params(which="both", length=0)
-    for s in ax.spines.values():
-        s.set_visible(False)
-    fam_labels = family_labels(lang)
-    handles = [Patch(color=FAMILY_COLORS[f], label=fam_labels.get(f, f)) for f in FAMILY_ORDER
-               if f in set(codes["family"])]
-    handles.append(Patch(color=_NOT_SET, label=T["not_set"]))
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8)
+    _matrix_frame(ax, len(codes), len(info), codes, lang, T["not_set"], lw=1.0, fontsize=8)
 
 
 @styled

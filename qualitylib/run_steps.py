@@ -132,9 +132,10 @@ def release_step(config, record: BuildRecord, log: Callable[[str], None]) -> Non
     log(f"release: {', '.join(p.name for p in written)}")
 
 
-def statistics_step(config, record: BuildRecord, log: Callable[[str], None]) -> None:
+def statistics_step(config, record: BuildRecord, log: Callable[[str], None]) -> str | None:
     """Processed sentences -> the cross-city statistics (:mod:`qualitylib.stats_tables`), computed
-    once for every notebook and profile of the run."""
+    once for every notebook and profile of the run. Output: None, or what went wrong (bad parameters:
+    the run goes on and fails where the statistics are needed, naming the notebook and cell)."""
     from .analysis.cross_city import statistics_parameters
     from .stats_tables import write_statistics
 
@@ -143,11 +144,18 @@ def statistics_step(config, record: BuildRecord, log: Callable[[str], None]) -> 
     inputs = digest("statistics", code_fingerprint(), sentences, params)
     if record.up_to_date("statistics", inputs):
         log("statistics: up to date")
-        return
+        return None
     log("statistics: theme shares, differences, TF-IDF, clustering, peers (once for all notebooks) ...")
-    written = write_statistics(config.processed_dir, params, progress=lambda name: log(f"  statistics: {name}"))
+    try:
+        written = write_statistics(config.processed_dir, params, progress=lambda name: log(f"  statistics: {name}"))
+    except Exception as exc:  # noqa: BLE001 - reported; the notebooks then compute (and fail) in a named cell
+        record.forget("statistics")
+        message = f"statistics failed: {type(exc).__name__}: {exc}"
+        log(f"FAILED: {message}")
+        return message
     record.record("statistics", inputs, written)
     log(f"statistics: {len(written)} files -> {Path(config.processed_dir) / 'stats'}")
+    return None
 
 
 def _data_inputs(config) -> list[Path]:

@@ -372,8 +372,9 @@ def _run_locked(config: RunConfig, log) -> int:
     except ValueError as exc:
         log(f"ERROR: {exc}")
         return EXIT_FAILED
+    stats_failure = None
     if any(nb in config.notebooks for nb in ("03_policy_emphasis", CITY_NOTEBOOK)):
-        run_steps.statistics_step(config, record, log)
+        stats_failure = run_steps.statistics_step(config, record, log)
     with tempfile.TemporaryDirectory(prefix="qualitylib-kernels-") as sockets:
         kernel_manager = local_kernel_manager(sockets, config.notebooks_dir)
         failures = run_steps.notebook_steps(config, runs, record, log, lambda nb: _source(config, nb), kernel_manager)
@@ -381,7 +382,9 @@ def _run_locked(config: RunConfig, log) -> int:
         log(f"{len(failures)} of {len(runs)} notebook runs failed:")
         for r in failures:
             print(f"  {r.error}", file=sys.stderr, flush=True)
-    page_failures = run_steps.profile_steps(config, record, log) if CITY_NOTEBOOK in config.notebooks and plans else []
+    page_failures = [stats_failure] if stats_failure else []
+    if CITY_NOTEBOOK in config.notebooks and plans and not stats_failure:
+        page_failures = run_steps.profile_steps(config, record, log)
     if not failures and not page_failures:
         log("up to date: nothing changed since the last run (--force redoes everything)" if record.ran == 0 else
             f"done: {record.ran} step(s) redone; figures in {config.figures_dir}, reports in {config.reports_dir}")

@@ -47,7 +47,7 @@ def test_every_notebook_runs_and_writes_its_figures(small_run):
     # the cross-city statistics are computed once, by the run, and read by notebook 03 and the profiles
     assert (out / "processed" / "stats" / "parameters.json").is_file()
     nb03 = (out / "reports" / "03_policy_emphasis.ipynb").read_text(encoding="utf-8")
-    assert "cross-city statistics read from" in nb03 and "computed here" not in nb03
+    assert "cross-city statistics read from" in nb03 and "computed here:" not in nb03
     # progress on stderr: done/total per kind of work
     assert "notebooks: 4/4 (100%)" in stderr and "profiles: 5/5 (100%)" in stderr, stderr[-2000:]
 

@@ -132,10 +132,7 @@ _THEME_CHECKS: dict[str, Any] = {}  # in this process (tests write many releases
 
 
 def _theme_check_key(gold_path: Path, seed: int, n_repeats: int) -> dict[str, Any]:
-    from .records import code_fingerprint
-
-    return {"gold_sha256": file_digest(gold_path), "seed": int(seed), "n_repeats": int(n_repeats),
-            "code": code_fingerprint()}
+    return {"gold_sha256": file_digest(gold_path), "seed": int(seed), "n_repeats": int(n_repeats)}
 
 
 def theme_check(processed_dir: str | os.PathLike[str], gold_path: str | os.PathLike[str], *, seed: int,
@@ -143,8 +140,9 @@ def theme_check(processed_dir: str | os.PathLike[str], gold_path: str | os.PathL
     """The cross-validation of the theme-coding methods against the hand-coded sample
     (:func:`qualitylib.analysis.theme_evaluation.cross_validate`): it fits a model dozens of times, so
     the release and notebook 03 (in every language) share one result, stored in the statistics folder.
-    Input: the processed-data folder, the sample, seed and repeats; ``write``: store a computed result
-    (the run does; a notebook only reads). Output: (``CVResult``, where it came from)."""
+    Input: the processed-data folder, the sample, seed and repeats; ``write``: compute and store (the
+    run does, when it writes the release); otherwise read what is stored for this sample, seed and
+    repeats, or compute without storing (a notebook). Output: (``CVResult``, where it came from)."""
     from .analysis.theme_evaluation import CVResult, cross_validate, load_theme_gold
 
     folder = stats_dir(processed_dir)
@@ -155,9 +153,13 @@ def theme_check(processed_dir: str | os.PathLike[str], gold_path: str | os.PathL
         stored = json.loads(record.read_text(encoding="utf-8")) if record.is_file() else None
     except ValueError:
         stored = None
-    if stored == key and all(p.is_file() for p in paths):
+    # the run (write=True) always computes: its record redoes the release when the code changed, and the
+    # stored key leaves the code out, so that the committed file does not change with every commit
+    if not write and stored == key and all(p.is_file() for p in paths):
         return CVResult(pd.read_csv(paths[0]), pd.read_csv(paths[1])), f"theme-coding check read from {folder}"
-    memo = json.dumps(key, sort_keys=True)
+    from .records import code_fingerprint
+
+    memo = json.dumps({**key, "code": code_fingerprint()}, sort_keys=True)
     if memo not in _THEME_CHECKS:
         _THEME_CHECKS[memo] = cross_validate(load_theme_gold(gold_path), n_repeats=n_repeats, seed=seed)
     result = _THEME_CHECKS[memo]

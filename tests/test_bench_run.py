@@ -2,34 +2,23 @@
 detection, output comparison and the Markdown report. Nothing is run or timed."""
 from __future__ import annotations
 
-import importlib.util
 import re
 import sys
 from pathlib import Path
 
 import pytest
 
-BENCH = Path(__file__).resolve().parents[1] / "benchmarks"
-
-
-def _load(name: str):
-    if str(BENCH) not in sys.path:
-        sys.path.insert(0, str(BENCH))  # bench_run imports generate_corpus as a sibling
-    spec = importlib.util.spec_from_file_location(name, BENCH / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault(name, module)
-    spec.loader.exec_module(module)
-    return module
+from bench_modules import BENCH, load_benchmark
 
 
 @pytest.fixture(scope="module")
 def br():
-    return _load("bench_run")
+    return load_benchmark("bench_run")
 
 
 @pytest.fixture(scope="module")
 def gen():
-    return _load("generate_corpus")
+    return load_benchmark("generate_corpus")
 
 
 def test_default_arguments(br):

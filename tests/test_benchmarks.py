@@ -2,33 +2,19 @@
 and the benchmark's batch function runs on them. No timing is asserted."""
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import pytest
 
-BENCH = Path(__file__).resolve().parents[1] / "benchmarks"
-
-
-def _load(name: str):
-    if str(BENCH) not in sys.path:
-        sys.path.insert(0, str(BENCH))  # bench_extract imports generate_corpus as a sibling
-    spec = importlib.util.spec_from_file_location(name, BENCH / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault(name, module)
-    spec.loader.exec_module(module)
-    return module
+from bench_modules import load_benchmark
 
 
 @pytest.fixture(scope="module")
 def gen():
-    return _load("generate_corpus")
+    return load_benchmark("generate_corpus")
 
 
 @pytest.fixture(scope="module")
 def bench():
-    return _load("bench_extract")
+    return load_benchmark("bench_extract")
 
 
 @pytest.fixture(scope="module")

@@ -77,6 +77,23 @@ def _shares_rows(boot: pd.DataFrame, lang: str, sort_by_mean: bool) -> tuple[pd.
     return df, themes, city_order(df["city"].unique(), city_en_map(df))
 
 
+def _shares_axes(ax: Axes, df: pd.DataFrame, themes: Sequence[str], labels: Mapping[str, str],
+                 T: Mapping[str, str]) -> None:
+    """Themes down the y axis, shares as percentages along x (up to the highest interval), light grid:
+    the frame both layouts of the theme-share chart draw on."""
+    ax.set_yticks(np.arange(len(themes)))
+    ax.set_yticklabels([labels.get(t, t) for t in themes])
+    ax.set_ylim(len(themes) - 0.5, -0.5)
+    xmax = float(np.nanmax(df[["hi", "share"]].to_numpy()))
+    ax.set_xlim(0, max(0.05, xmax * 1.05))
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax.set_xlabel(T["shares_x"])
+    ax.set_ylabel(T["shares_y"])
+    ax.grid(axis="x", color="0.85", lw=0.6)
+    ax.set_axisbelow(True)
+    despine(ax)
+
+
 @styled
 def plot_theme_shares(boot: pd.DataFrame, *, ax: Axes | None = None, lang: str = "zh",
                       sort_by_mean: bool = False, highlight: Sequence[str] | None = None) -> Axes:
@@ -108,17 +125,7 @@ def plot_theme_shares(boot: pd.DataFrame, *, ax: Axes | None = None, lang: str =
         ax.plot(d["share"], y, "o", color=colors[city], ms=5, label=city_name(city, lang, en), zorder=3, clip_on=False)
     for i in range(0, n_t, 2):  # light bands so the dodged dots of one theme read as a group
         ax.axhspan(i - 0.5, i + 0.5, color="0.95", zorder=0)
-    ax.set_yticks(ypos)
-    ax.set_yticklabels([labels.get(t, t) for t in themes])
-    ax.set_ylim(n_t - 0.5, -0.5)
-    xmax = float(np.nanmax(df[["hi", "share"]].to_numpy()))
-    ax.set_xlim(0, max(0.05, xmax * 1.05))
-    ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-    ax.set_xlabel(T["shares_x"])
-    ax.set_ylabel(T["shares_y"])
-    ax.grid(axis="x", color="0.85", lw=0.6)
-    ax.set_axisbelow(True)
-    despine(ax)
+    _shares_axes(ax, df, themes, labels, T)
     ax.legend(title=T["city"], loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     return ax
 
@@ -150,17 +157,7 @@ def _theme_shares_many(ax: Axes, df: pd.DataFrame, themes: list[str], cities: li
                     label=city_name(c, lang, en) if i == 0 else None)
     ax.plot([], [], "o", ms=3, color=CONTEXT_GREY, label=scale_text(lang)["grey_each"].format(n=len(cities)))
     ax.plot([], [], color="0.1", lw=1.6, label=scale_text(lang)["median"])
-    ax.set_yticks(np.arange(len(themes)))
-    ax.set_yticklabels([labels.get(t, t) for t in themes])
-    ax.set_ylim(len(themes) - 0.5, -0.5)
-    xmax = float(np.nanmax(df[["hi", "share"]].to_numpy()))
-    ax.set_xlim(0, max(0.05, xmax * 1.05))
-    ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-    ax.set_xlabel(T["shares_x"])
-    ax.set_ylabel(T["shares_y"])
-    ax.grid(axis="x", color="0.85", lw=0.6)
-    ax.set_axisbelow(True)
-    despine(ax)
+    _shares_axes(ax, df, themes, labels, T)
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8.5)
     return ax
 

@@ -72,8 +72,8 @@ nb.show_table(documents[["doc_id", "city", "city_en", "province", "issuer", "iss
 # target; see notebook 03 for what the texts talk about).
 
 # %%
-nb.save_pages(viz.coverage_matrix_figures(view, lang=lang, codebook=tables["codebook"], documents=latest_plans(documents)),
-              "01_coverage_matrix")
+nb.figure("01_coverage_matrix", viz.coverage_matrix_figures, view, lang=lang, codebook=tables["codebook"],
+          documents=latest_plans(documents))
 
 # %% [markdown]
 # ## Targets per indicator family 各类指标数量
@@ -85,8 +85,7 @@ nb.save_pages(viz.coverage_matrix_figures(view, lang=lang, codebook=tables["code
 # quantified* goals, not more effort or ambition.
 
 # %%
-fig = viz.family_counts_figure(view, lang=lang, documents=latest_plans(documents))
-nb.save(fig, "01_family_counts")
+nb.figure("01_family_counts", viz.family_counts_figure, view, lang=lang, documents=latest_plans(documents))
 
 # %% [markdown]
 # ## Every target with its quote 全部目标及原文

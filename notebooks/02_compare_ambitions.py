@@ -130,7 +130,7 @@ if n_parent == 0:
 # `data/external/national_actuals.csv`).
 
 # %%
-nb.save_pages(viz.reference_gaps_figures(gaps, lang=lang, window=HORIZON_WINDOW), "02_reference_gaps")
+nb.figure("02_reference_gaps", viz.reference_gaps_figures, gaps, lang=lang, window=HORIZON_WINDOW)
 
 # %% [markdown]
 # ## Per-indicator comparison 分指标比较
@@ -148,7 +148,7 @@ nb.save_pages(viz.reference_gaps_figures(gaps, lang=lang, window=HORIZON_WINDOW)
 comparable = match_national(comparable_groups(table, min_cities=2), national)
 nb.show_table(comparable[["city", "code", "series", "unit", "kind", "comparator", "value", "target_year", "plan_type",
                     "nat_value", "nat_horizon", "nat_source_zh", "nat_checked"]])
-nb.save_pages(viz.indicator_comparison_figures(table, national, lang=lang), "02_indicator_comparison")
+nb.figure("02_indicator_comparison", viz.indicator_comparison_figures, table, national, lang=lang)
 
 # %% [markdown]
 # ## Relative ambition heatmap 相对雄心热图
@@ -162,8 +162,8 @@ if shared.empty:
     print("No indicator is set by five or more places with the same series, unit, kind and plan type: "
           "no heatmap (the gap to the reference above is the comparison).")
 else:
-    nb.save_pages(viz.ambition_heatmap_figures(table, lang=lang, method="rank", min_cities=5, documents=documents),
-                  "02_ambition_heatmap")
+    nb.figure("02_ambition_heatmap", viz.ambition_heatmap_figures, table, lang=lang, method="rank",
+              min_cities=5, documents=documents)
 
 # %% [markdown]
 # ## Standards and brands: counts on a log scale 标准与品牌数量（对数坐标）
@@ -178,8 +178,7 @@ else:
 # as 100 → 1,000). Growth rates in % are left out (they are not counts).
 
 # %%
-fig = viz.counts_log_figure(table, lang=lang)
-nb.save(fig, "02_counts_log")
+nb.figure("02_counts_log", viz.counts_log_figure, table, lang=lang)
 
 # %% [markdown]
 # ## Caveats 说明

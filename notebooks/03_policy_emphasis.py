@@ -95,8 +95,8 @@ if gold_path.is_file():
                                           " — cross-validation now prefers another method: revisit the choice")))
     per_theme = cv.per_theme[(cv.per_theme["method"] == chosen) & (cv.per_theme["scheme"] == "kfold")]
     display(per_theme.drop(columns=["method", "scheme"]).round(3))
-    fig = viz.theme_accuracy_figure(per_theme, lang=lang, method=chosen, n_sentences=len(gold))
-    nb.save(fig, "03_theme_accuracy")
+    nb.figure("03_theme_accuracy", viz.theme_accuracy_figure, per_theme, lang=lang, method=chosen,
+              n_sentences=len(gold))
 else:
     print(f"{gold_path} not found: the theme coding is not checked in this run")
 
@@ -116,8 +116,7 @@ else:
 # "certainly absent".
 
 # %%
-fig = viz.theme_shares_figure(boot, lang=lang)
-nb.save(fig, "03_theme_shares")
+nb.figure("03_theme_shares", viz.theme_shares_figure, boot, lang=lang)
 naive = stats["theme_shares_sentence"]
 width = boot.assign(block=boot["hi"] - boot["lo"], sentence=naive["hi"] - naive["lo"])
 width = width[width["sentence"] > 0].assign(ratio=lambda d: d["block"] / d["sentence"])
@@ -145,8 +144,7 @@ display(Markdown(f"Block-bootstrap intervals are **{width['ratio'].median():.1f}
 # %%
 if n_cities >= 2:
     diffs = stats["theme_differences"]
-    fig = viz.differences_figure(diffs, lang=lang, city_en=city_en)
-    nb.save(fig, "03_differences")
+    nb.figure("03_differences", viz.differences_figure, diffs, lang=lang, city_en=city_en)
     credible = diffs[diffs["credible"]]
     nominal = diffs[(diffs["p"] < alpha) & ~diffs["credible"]]
     display(Markdown(f"**{len(credible)}** of {len(diffs)} differences are credible after correction "
@@ -171,7 +169,7 @@ else:
 # %%
 if n_cities >= 2:
     terms = stats["tfidf_terms"]
-    nb.save_pages(viz.tfidf_terms_figures(terms, lang=lang), "03_tfidf_terms")
+    nb.figure("03_tfidf_terms", viz.tfidf_terms_figures, terms, lang=lang)
 else:
     print("TF-IDF needs at least two cities")
 
@@ -188,8 +186,8 @@ else:
 # %%
 if n_cities >= 2:
     Z, labels = clustering.cluster_cities(wide, method=method, metric=metric)
-    fig = viz.dendrogram_figure(Z, labels, method=method, metric=metric, lang=lang, city_en=city_en)
-    nb.save(fig, "03_dendrogram")
+    nb.figure("03_dendrogram", viz.dendrogram_figure, Z, labels, method=method, metric=metric, lang=lang,
+              city_en=city_en)
 else:
     print("clustering needs at least two cities")
 
@@ -208,8 +206,7 @@ sil = stats["silhouette"] if n_cities >= 3 else None
 if sil is not None and not sil.dropna(subset=["silhouette"]).empty:
     display(sil)
     best_k = int(sil.loc[sil["silhouette"].idxmax(), "k"])
-    fig = viz.silhouette_figure(sil, lang=lang)
-    nb.save(fig, "03_silhouette")
+    nb.figure("03_silhouette", viz.silhouette_figure, sil, lang=lang)
 else:
     best_k = None
     print("silhouette needs at least three cities")
@@ -232,8 +229,8 @@ verdict = "not supported"
 if best_k is not None:
     stability = stats["cluster_stability"].drop(columns="k")
     display(stability.round(3))
-    fig = viz.cluster_stability_figure(stability, lang=lang, k=best_k, city_en=city_en)
-    nb.save(fig, "03_cluster_stability")
+    nb.figure("03_cluster_stability", viz.cluster_stability_figure, stability, lang=lang, k=best_k,
+              city_en=city_en)
     verdict = clustering.clustering_verdict(stability)
     cut = dict(zip(labels, clustering.cut_clusters(Z, best_k)))
     docs = tables["documents"].drop_duplicates("city").set_index("city")
@@ -273,8 +270,8 @@ else:
 # %%
 if n_cities >= 3:
     pca = clustering.pca_biplot_data(wide)
-    fig = viz.pca_biplot_figure(pca.scores, pca.loadings, pca.explained_variance_ratio, lang=lang, city_en=city_en)
-    nb.save(fig, "03_pca_biplot")
+    nb.figure("03_pca_biplot", viz.pca_biplot_figure, pca.scores, pca.loadings, pca.explained_variance_ratio,
+              lang=lang, city_en=city_en)
 else:
     print("a biplot needs at least three cities")
 

@@ -105,7 +105,7 @@ nb.show_table(changed[["city", "period", "written", "code", "successor"]].sort_v
 # %%
 shares = agencies.lead_shares(tasks, rows)
 nb.show_table(shares.round(3))
-_ = nb.save_pages(charts.lead_shares_figures(shares, lang=lang), "05_lead_shares")
+nb.figure("05_lead_shares", charts.lead_shares_figures, shares, lang=lang)
 
 # %% [markdown]
 # ## Which agencies lead which themes 牵头部门 × 主题
@@ -124,8 +124,8 @@ labels = agencies.agency_labels(lang)
 if not lead_counts.empty:
     by_city = lead_counts.groupby(["city", "agency"])["n_tasks"].sum().rename("lead_task_themes").reset_index()
     nb.show_table(by_city.assign(agency=by_city["agency"].map(lambda a: labels.get(a, a))))
-_ = nb.save_pages(charts.agency_theme_matrix_figures(lead_counts, lang=lang, names=agency_names),
-                  "05_agency_theme_matrix")
+nb.figure("05_agency_theme_matrix", charts.agency_theme_matrix_figures, lead_counts, lang=lang,
+          names=agency_names)
 
 # %% [markdown]
 # ## Agency–theme network 部门—主题二部网络
@@ -143,9 +143,8 @@ _ = nb.save_pages(charts.agency_theme_matrix_figures(lead_counts, lang=lang, nam
 all_counts = agencies.agency_theme_counts(rows, tasks, coded, roles=("lead", "co"))
 graph = agencies.agency_theme_graph(all_counts, leads=lead_counts, min_tasks=network_min_tasks)
 print(f"{graph.number_of_nodes()} nodes, {graph.number_of_edges()} lines")
-fig = charts.agency_theme_network_figure(graph, lang=lang, names=agency_names, min_tasks=network_min_tasks,
-                                         max_agencies=network_agencies)
-_ = nb.save(fig, "05_agency_theme_network")
+nb.figure("05_agency_theme_network", charts.agency_theme_network_figure, graph, lang=lang,
+          names=agency_names, min_tasks=network_min_tasks, max_agencies=network_agencies)
 
 # %% [markdown]
 # ## Agencies that lead in one city and are absent in another 一地牵头、另一地缺席的部门
@@ -179,8 +178,7 @@ flags = concreteness.sentence_flags(sentences, documents)
 conc = concreteness.concreteness_shares(flags, coded, n_boot=n_boot, seed=seed, block_depth=block_depth)
 overall = conc[conc["theme"] == "all"].pivot_table(index=["city", "city_en"], columns="measure", values="share")
 display(overall.round(3))
-fig = charts.concreteness_figure(conc, lang=lang, min_n=min_sentences)
-_ = nb.save(fig, "05_concreteness")
+nb.figure("05_concreteness", charts.concreteness_figure, conc, lang=lang, min_n=min_sentences)
 
 # %% [markdown]
 # ## The mix of target kinds 量化目标的类型
@@ -195,8 +193,7 @@ _ = nb.save(fig, "05_concreteness")
 # %%
 mix = concreteness.kind_mix(tables["targets"], n_boot=n_boot, seed=seed, block_depth=block_depth)
 nb.show_table(mix.pivot_table(index="city", columns="kind", values="n_targets", aggfunc="sum"))
-fig = charts.kind_mix_figure(mix, lang=lang)
-_ = nb.save(fig, "05_target_kinds")
+nb.figure("05_target_kinds", charts.kind_mix_figure, mix, lang=lang)
 
 # %% [markdown]
 # ## Vertical alignment 上下级目标的衔接

@@ -5,6 +5,7 @@ and shown, and pandas display options. One call in each notebook's first code ce
                         figure_formats=figure_formats)
     tables = nb.load(cities)
     nb.save(fig, "01_coverage_matrix")
+    nb.figure("01_family_counts", viz.family_counts_figure, view, lang=lang)  # drawn only when its inputs changed
 
 Top layer: it ties reading (:mod:`qualitylib.tables`) to drawing (:mod:`qualitylib.viz`); the
 notebooks call it, nothing in the package does.
@@ -24,8 +25,18 @@ from .paths import FIGURES_DIR, PROCESSED_DIR, find_root, resolve
 from .tables import load_processed
 
 LANGS = ("zh", "en")
+#: Beside the figures: what each figure drawn by :meth:`NotebookSession.figure` was drawn from.
+FIGURE_KEYS_DIR = ".figure-keys"
 #: Rows a notebook shows of a table before it shows the head and points to the CSV.
 MAX_TABLE_ROWS = 60
+
+
+class SavedFiles(list):
+    """The paths a figure was saved to. A notebook cell that ends with ``nb.figure(...)`` shows the
+    figure, not this list (it has already been shown, or said to be unchanged)."""
+
+    def _ipython_display_(self) -> None:
+        pass
 
 
 def _in_notebook() -> bool:
@@ -46,6 +57,7 @@ class NotebookSession:
     processed_dir: Path
     figures_dir: Path
     figure_formats: tuple[str, ...]
+    reuse_figures: bool = True
 
     def path(self, path: str | os.PathLike[str]) -> Path:
         """Input: a path parameter. Output: it resolved against the project root."""
@@ -65,25 +77,31 @@ class NotebookSession:
         import matplotlib.pyplot as plt
 
         from .viz import save_figure
-        from .viz.style import FIGURE_DPI, SAVE_DPI
 
         written = save_figure(fig, self.figures_dir / f"{name}_{self.lang}", self.figure_formats)
         plt.close(fig)
         if show and _in_notebook():
-            from IPython.display import SVG, Image, display
-
-            png = next((p for p in written if p.suffix == ".png"), None)
-            svg = next((p for p in written if p.suffix == ".svg"), None)
-            if png is not None:
-                data = png.read_bytes()
-                # at screen resolution, as a figure shown by matplotlib would be
-                width = int.from_bytes(data[16:20], "big") * FIGURE_DPI // SAVE_DPI
-                display(Image(data=data, format="png", embed=True, width=width))
-            elif svg is not None:
-                display(SVG(data=svg.read_bytes()))
+            shown = next((p for p in written if p.suffix == ".png"), None) or next(
+                (p for p in written if p.suffix == ".svg"), None)
+            if shown is not None:
+                self._display_file(shown)
             else:
                 print("saved:", ", ".join(str(p) for p in written))
         return written
+
+    @staticmethod
+    def _display_file(path: Path) -> None:
+        from IPython.display import SVG, Image, display
+
+        from .viz.style import FIGURE_DPI, SAVE_DPI
+
+        data = path.read_bytes()
+        if path.suffix == ".png":
+            # at screen resolution, as a figure shown by matplotlib would be
+            width = int.from_bytes(data[16:20], "big") * FIGURE_DPI // SAVE_DPI
+            display(Image(data=data, format="png", embed=True, width=width))
+        else:
+            display(SVG(data=data))
 
     def save_pages(self, figures, name: str, *, show: int = 2) -> list[Path]:
         """Save every page of a paged chart (``viz.<chart>_figures(...)``: suffix -> Figure, drawn as it
@@ -97,6 +115,87 @@ class NotebookSession:
         if n > show:
             print(f"{n - show} more page(s) of this figure: {self.figures_dir}/{name}_*_{self.lang}.png")
         return written
+
+    def figure(self, name: str, draw, /, *args: Any, show: int = 2, **kwargs: Any) -> list[Path]:
+        """Draw ``draw(*args, **kwargs)`` -- a chart function of :mod:`qualitylib.viz` returning a Figure,
+        or pages ``{suffix: Figure}`` -- and save it as :meth:`save` / :meth:`save_pages` do, unless it
+        was drawn before from the same inputs: the same function, arguments (tables by content),
+        language, formats, package code and Matplotlib, with every file it wrote still as it was. Then
+        the saved files are shown as they are, and nothing is drawn: a run after one document changed
+        redraws only the charts whose data changed. Pages a chart no longer has are deleted.
+        ``start(..., reuse_figures=False)`` draws every time. Output: the paths of the figure's files."""
+        key = self._figure_key(name, draw, args, kwargs)
+        kept = self._kept_figure(name, key)
+        if kept is not None:
+            self._show_saved(kept, show)
+            return SavedFiles(kept)
+        drawn = draw(*args, **kwargs)
+        written = (self.save_pages(drawn, name, show=show) if isinstance(drawn, Mapping)
+                   else self.save(drawn, name, show=show > 0))
+        self._note_figure(name, key, written)
+        return SavedFiles(written)
+
+    def _figure_key(self, name: str, draw, args, kwargs) -> str | None:
+        import matplotlib
+
+        from .records import code_fingerprint, exact_digest
+
+        try:
+            return exact_digest("figure", name, self.lang, list(self.figure_formats), matplotlib.__version__,
+                                code_fingerprint(), draw, list(args), kwargs)
+        except TypeError:
+            return None  # an input that cannot be compared exactly: always drawn
+
+    def _keys_file(self, name: str) -> Path:
+        return self.figures_dir / FIGURE_KEYS_DIR / f"{name}_{self.lang}.json"
+
+    def _kept_figure(self, name: str, key: str | None) -> list[Path] | None:
+        import json
+
+        from .records import file_digest
+
+        if key is None or not self.reuse_figures:
+            return None
+        try:
+            note = json.loads(self._keys_file(name).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if note.get("key") != key:
+            return None
+        files = [(self.figures_dir / rel, sha) for rel, sha in note.get("files", [])]
+        if not files or any(not p.is_file() or file_digest(p) != sha for p, sha in files):
+            return None
+        return [p for p, _ in files]
+
+    def _note_figure(self, name: str, key: str | None, written: list[Path]) -> None:
+        import json
+
+        from .atomic import write_text_atomic
+        from .records import file_digest
+
+        keys_file = self._keys_file(name)
+        try:
+            before = json.loads(keys_file.read_text(encoding="utf-8")).get("files", [])
+        except (OSError, ValueError):
+            before = []
+        # pages of an earlier, longer version of this chart (the corpus shrank) would stay behind
+        now = {p.name for p in written}
+        for rel, _sha in before:
+            if rel not in now:
+                (self.figures_dir / rel).unlink(missing_ok=True)
+        if key is None:
+            keys_file.unlink(missing_ok=True)
+            return
+        note = {"key": key, "files": [[p.name, file_digest(p)] for p in written]}
+        write_text_atomic(keys_file, json.dumps(note, indent=0) + "\n")
+
+    def _show_saved(self, paths: list[Path], show: int) -> None:
+        pngs = [p for p in paths if p.suffix == ".png"] or [p for p in paths if p.suffix == ".svg"]
+        if _in_notebook():
+            for p in pngs[:show]:
+                self._display_file(p)
+        more = f"; {len(pngs) - show} more page(s): {self.figures_dir}/{pngs[0].name}" if len(pngs) > show else ""
+        print(f"unchanged since it was last drawn (same inputs), not drawn again{more}")
 
     def show_table(self, frame: pd.DataFrame, *, max_rows: int = MAX_TABLE_ROWS, csv: str | None = None) -> None:
         """Show ``frame`` in the notebook, or its first ``max_rows`` rows and a line saying how many more
@@ -135,9 +234,12 @@ class NotebookSession:
 
 def start(*, lang: str = "zh", processed_dir: str | os.PathLike[str] = PROCESSED_DIR,
           figures_dir: str | os.PathLike[str] = FIGURES_DIR,
-          figure_formats: Sequence[str] = ("png", "svg"), root: str | os.PathLike[str] | None = None) -> NotebookSession:
-    """Input: the notebook's parameters. Output: a :class:`NotebookSession`. Raises ``ValueError`` for
-    an unknown language or an empty list of figure formats, before any work is done."""
+          figure_formats: Sequence[str] = ("png", "svg"), root: str | os.PathLike[str] | None = None,
+          reuse_figures: bool = True) -> NotebookSession:
+    """Input: the notebook's parameters; ``reuse_figures=False`` draws every chart of
+    :meth:`NotebookSession.figure` even when its inputs did not change (say, after changing Matplotlib's
+    settings by hand). Output: a :class:`NotebookSession`. Raises ``ValueError`` for an unknown language
+    or an empty list of figure formats, before any work is done."""
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {list(LANGS)}, got {lang!r}")
     if isinstance(figure_formats, str):
@@ -150,4 +252,5 @@ def start(*, lang: str = "zh", processed_dir: str | os.PathLike[str] = PROCESSED
     pd.set_option("display.max_colwidth", 120)
     pd.set_option("display.width", 200)
     return NotebookSession(lang=lang, root=base, processed_dir=resolve(processed_dir, base),
-                           figures_dir=resolve(figures_dir, base), figure_formats=tuple(figure_formats))
+                           figures_dir=resolve(figures_dir, base), figure_formats=tuple(figure_formats),
+                           reuse_figures=bool(reuse_figures))

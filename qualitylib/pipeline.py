@@ -138,16 +138,108 @@ def _process_file(task: tuple[Path, dict[str, dict]]) -> _Processed:
     return _Processed(cleaned.doc_id, str(cleaned.raw.path), cleaned.raw.sha256, _body_key(cleaned.body), parts)
 
 
+class DocumentCache:
+    """What the workers made of each file, kept between runs in ``folder`` (one pickle per file), so a
+    run after one document changed cleans and extracts only that document.
+
+    An entry's name is a digest of the file's path and bytes, its curated metadata row and ``salt``
+    (the caller's fingerprint of the code: new code never reuses an entry), so a stale entry is never
+    found, only left behind; :meth:`prune` deletes the entries the last run did not use. ``read=False``
+    (``qualitylib run --force``): every file is made again, and the cache is refilled."""
+
+    def __init__(self, folder: str | Path, salt: str, *, read: bool = True) -> None:
+        self.folder, self.salt, self.read = Path(folder), salt, read
+        self.used: set[str] = set()
+        self.hits = 0
+
+    def key(self, path: Path, overrides: dict[str, dict]) -> str:
+        import json
+
+        h = hashlib.sha256(f"{self.salt}\0{pd.__version__}\0{path}\0".encode("utf-8"))
+        h.update(hashlib.sha256(path.read_bytes()).digest())
+        h.update(json.dumps(overrides.get(path.stem), sort_keys=True, default=str).encode("utf-8"))
+        return h.hexdigest()
+
+    def get(self, key: str) -> _Processed | None:
+        import pickle
+
+        self.used.add(key)
+        if not self.read:
+            return None
+        try:
+            with open(self.folder / f"{key}.pkl", "rb") as fh:
+                item = pickle.load(fh)
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
+            return None  # absent, or written by another version: made again
+        self.hits += 1
+        return item if isinstance(item, _Processed) else None
+
+    def put(self, key: str, item: _Processed) -> None:
+        import os
+        import pickle
+        import tempfile
+
+        self.used.add(key)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{key}.", suffix=".tmp", dir=self.folder)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump(item, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.folder / f"{key}.pkl")
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def prune(self) -> int:
+        """Delete the entries this run did not use (files gone or changed). Output: how many."""
+        stale = [p for p in self.folder.glob("*.pkl") if p.stem not in self.used] if self.folder.is_dir() else []
+        for p in stale:
+            p.unlink(missing_ok=True)
+        return len(stale)
+
+
 def run_pipeline(raw_paths: list[str | Path], documents_csv: str | Path | None = None,
-                 progress: Callable[[int, int, str], None] | None = None, jobs: int = 1) -> PipelineResult:
+                 progress: Callable[[int, int, str], None] | None = None, jobs: int = 1,
+                 cache: DocumentCache | None = None) -> PipelineResult:
     """Input: raw files/folders, optionally a curated documents.csv (``data/metadata/documents.csv``
-    in a project; None: metadata is all inferred), and ``jobs`` processes cleaning and extracting
-    documents side by side (the result does not depend on it). Output: ``PipelineResult``. Bad
+    in a project; None: metadata is all inferred), ``jobs`` processes cleaning and extracting
+    documents side by side (the result does not depend on it), and optionally a :class:`DocumentCache`
+    of earlier runs (the result does not depend on it either). Output: ``PipelineResult``. Bad
     documents are listed in ``failures`` and skipped; the rest is processed."""
     overrides = load_documents_csv(documents_csv) if documents_csv else {}
     files = discover(raw_paths)
     keep, repeated = repeated_ids(files)
-    tasks = [(f, overrides) for f in keep]
+    done: list[_Processed] = []
+    keys: dict[Path, str] = {}
+    todo = list(keep)
+    if cache is not None:
+        todo = []
+        for f in keep:
+            try:
+                keys[f] = cache.key(f, overrides)
+            except OSError:
+                todo.append(f)  # unreadable: the worker names the file and the problem
+                continue
+            item = cache.get(keys[f])
+            if item is None:
+                todo.append(f)
+            else:
+                done.append(item)
+        if progress and done:
+            progress(len(done), len(keep), "(made by an earlier run)")
+    fresh = _process_all([(f, overrides) for f in todo], jobs, progress, offset=len(done), total=len(keep))
+    if cache is not None:
+        # imap keeps the order of the tasks: the i-th result is the i-th file's
+        for f, item in zip(todo, fresh):
+            if f in keys:
+                cache.put(keys[f], item)
+    done += fresh
+    return _result(files, done, repeated, overrides, documents_csv)
+
+
+def _process_all(tasks: list[tuple[Path, dict[str, dict]]], jobs: int, progress, *, offset: int, total: int
+                 ) -> list[_Processed]:
+    """Clean and extract ``tasks`` on ``jobs`` processes. Output: what each file gave, in task order."""
     done: list[_Processed] = []
     if jobs > 1 and len(tasks) > 1:
         import multiprocessing
@@ -156,12 +248,18 @@ def run_pipeline(raw_paths: list[str | Path], documents_csv: str | Path | None =
             for i, item in enumerate(pool.imap(_process_file, tasks, chunksize=max(1, min(16, len(tasks) // (8 * jobs)))), 1):
                 done.append(item)
                 if progress:
-                    progress(i, len(tasks), Path(item.path).name)
+                    progress(offset + i, total, Path(item.path).name)
     else:
         for i, task in enumerate(tasks, 1):
             if progress:
-                progress(i, len(tasks), task[0].name)
+                progress(offset + i, total, task[0].name)
             done.append(_process_file(task))
+    return done
+
+
+def _result(files: list[Path], done: list[_Processed], repeated: list[Failure], overrides: dict[str, dict],
+            documents_csv: str | Path | None) -> PipelineResult:
+    """What every file gave -> the corpus's tables, with duplicates counted once and every problem named."""
     failures = [p.failure for p in done if p.failure is not None]
     kept, duplicates = _drop_duplicate_parts([p for p in done if p.failure is None])
     documents, sentences, targets, warnings = assemble([p.parts for p in kept])

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -24,7 +25,7 @@ import pandas as pd
 from . import __version__
 from .atomic import write_text_atomic
 
-__all__ = ["RECORD_NAME", "BuildRecord", "digest", "code_fingerprint", "file_digest"]
+__all__ = ["RECORD_NAME", "BuildRecord", "digest", "exact_digest", "code_fingerprint", "file_digest"]
 
 RECORD_NAME = ".qualitylib-record.json"
 RECORD_VERSION = 1
@@ -93,6 +94,8 @@ class BuildRecord:
         self.steps: dict[str, dict[str, Any]] = {}
         #: steps done in this run (0 at the end: everything was up to date)
         self.ran = 0
+        # steps of one run finish side by side (notebooks, the statistics): one writer at a time
+        self._lock = threading.RLock()
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
             if data.get("version") == RECORD_VERSION:
@@ -133,13 +136,15 @@ class BuildRecord:
         """Note that ``step`` ran with ``inputs`` and wrote ``outputs`` (``extra``: what a later run that
         skips the step must still report, such as the input problems it found); saves the record
         unless ``save`` is False (many small steps: save once at the end)."""
-        self.steps[step] = {"inputs": inputs,
-                            "outputs": {self._rel(Path(p)): file_digest(p) for p in sorted(set(map(str, outputs)))}}
+        entry = {"inputs": inputs,
+                 "outputs": {self._rel(Path(p)): file_digest(p) for p in sorted(set(map(str, outputs)))}}
         if extra:
-            self.steps[step]["extra"] = extra
-        self.ran += 1
-        if save:
-            self.save()
+            entry["extra"] = extra
+        with self._lock:
+            self.steps[step] = entry
+            self.ran += 1
+            if save:
+                self.save()
 
     def extra(self, step: str) -> dict[str, Any]:
         """What :meth:`record` kept beside ``step``'s outputs (empty when nothing)."""
@@ -151,10 +156,75 @@ class BuildRecord:
 
     def forget(self, step: str) -> None:
         """Drop ``step`` (it failed: the next run must do it again)."""
-        if self.steps.pop(step, None) is not None:
-            self.save()
+        with self._lock:
+            if self.steps.pop(step, None) is not None:
+                self.save()
 
     def save(self) -> None:
-        text = json.dumps({"version": RECORD_VERSION, "steps": dict(sorted(self.steps.items()))},
-                          indent=0, sort_keys=False, ensure_ascii=False)
-        write_text_atomic(self.path, text + "\n")
+        with self._lock:
+            text = json.dumps({"version": RECORD_VERSION, "steps": dict(sorted(self.steps.items()))},
+                              indent=0, sort_keys=False, ensure_ascii=False)
+            write_text_atomic(self.path, text + "\n")
+
+
+def _feed_exact(h: Any, part: Any) -> None:
+    import numpy as np
+
+    if part is None or isinstance(part, (bool, int, str)):
+        h.update(b"json\0" + json.dumps(part, ensure_ascii=False).encode("utf-8"))
+    elif isinstance(part, float):
+        h.update(b"float\0" + repr(part).encode("ascii"))
+    elif isinstance(part, np.generic):
+        _feed_exact(h, part.item())
+        return
+    elif isinstance(part, bytes):
+        h.update(b"bytes\0" + part)
+    elif isinstance(part, (pd.DataFrame, pd.Series)):
+        frame = part.to_frame() if isinstance(part, pd.Series) else part
+        h.update(b"frame\0" + repr([(str(c), str(t)) for c, t in frame.dtypes.items()]).encode("utf-8"))
+        h.update(repr(list(frame.index.names)).encode("utf-8"))
+        h.update(frame.to_csv(lineterminator="\n").encode("utf-8"))
+    elif isinstance(part, np.ndarray):
+        if part.dtype == object:
+            h.update(b"objects\0" + repr(part.shape).encode("ascii"))
+            for item in part.ravel().tolist():
+                _feed_exact(h, item)
+        else:
+            h.update(b"array\0" + f"{part.dtype.str}{part.shape}".encode("ascii"))
+            h.update(np.ascontiguousarray(part).tobytes())
+    elif isinstance(part, Path):
+        h.update(b"file\0" + str(part).encode("utf-8") + b"\0")
+        h.update(file_digest(part).encode("ascii") if part.is_file() else b"<missing>")
+    elif isinstance(part, (list, tuple)):
+        h.update(b"list\0")
+        for item in part:
+            _feed_exact(h, item)
+    elif isinstance(part, (set, frozenset)):
+        h.update(b"set\0")
+        for item in sorted(part, key=repr):
+            _feed_exact(h, item)
+    elif isinstance(part, dict):
+        h.update(b"dict\0")
+        for k in sorted(part, key=repr):
+            _feed_exact(h, k)
+            _feed_exact(h, part[k])
+    elif (callable(part) and not hasattr(part, "__self__") and "<" not in getattr(part, "__qualname__", "<")
+          and (getattr(part, "__closure__", None) is None or hasattr(part, "__wrapped__"))):
+        # a module-level function (or one decorated with functools.wraps): its code is in the code
+        # fingerprint (qualitylib's) or fixed by its name; a closure could hold data, so it is refused
+        h.update(b"function\0" + f"{part.__module__}.{part.__qualname__}".encode("utf-8"))
+    else:
+        # text forms (repr, str) of other objects can hide differences (numpy elides long arrays)
+        raise TypeError(f"cannot digest a {type(part).__name__} exactly")
+    h.update(b"\1")
+
+
+def exact_digest(*parts: Any) -> str:
+    """As :func:`digest`, for deciding whether a result can be reused: every value is digested by its
+    full content (frames with their dtypes and index, arrays by their bytes, floats by ``repr``), and a
+    value it cannot digest exactly (an arbitrary object, a lambda) raises ``TypeError`` rather than
+    risk two different inputs with one digest. Output: hex SHA-256."""
+    h = hashlib.sha256()
+    for part in parts:
+        _feed_exact(h, part)
+    return h.hexdigest()

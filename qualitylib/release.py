@@ -347,7 +347,7 @@ def _theme_coding_section(gold_path: str | Path | None = None, processed_dir: st
     from .stats_tables import theme_check
 
     if processed_dir is not None:
-        cv = theme_check(processed_dir, path, seed=DEFAULTS["seed"], n_repeats=CV_REPEATS, write=True)[0].summary
+        cv = theme_check(processed_dir, path, seed=DEFAULTS["seed"], n_repeats=CV_REPEATS)[0].summary
     else:
         cv = cross_validate(gold, n_repeats=CV_REPEATS, seed=DEFAULTS["seed"]).summary
     lines += [

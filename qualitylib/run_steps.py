@@ -1,10 +1,15 @@
 """The steps of a run, each redone only when what it is made from changed (see :mod:`qualitylib.records`):
 
 1. :func:`pipeline_step`: raw files -> processed tables (``data/processed/*.csv``);
-2. :func:`release_step`: the citable release files (``datapackage.json``, ``README.md``, ``CITATION.cff``);
-3. :func:`statistics_step`: the cross-city statistics (``data/processed/stats/``), once per run;
-4. :func:`notebook_steps`: every notebook but 04, once per language, side by side;
-5. :func:`profile_steps`: every plan's city profile (page + figures), once per language, side by side.
+2. :func:`theme_check_step`: the theme coder's cross-validation against the hand coding (it does not
+   depend on the corpus, so a changed document never redoes it);
+3. :func:`release_step`: the citable release files (``datapackage.json``, ``README.md``, ``CITATION.cff``);
+4. :func:`statistics_step`: the cross-city statistics (``data/processed/stats/``), once per run;
+5. :func:`notebook_job`: one notebook (not 04) in one language;
+6. :func:`profile_steps`: every plan's city profile (page + figures), once per language, side by side.
+
+Steps 2-5 wait only for what they read and go side by side on the cores (:func:`run_jobs`): the
+statistics are computed while notebooks that do not need them already run.
 
 Each takes the run's configuration, its :class:`~qualitylib.records.BuildRecord` and a ``log`` function,
 and says on the log what it did or that it was up to date.
@@ -12,10 +17,10 @@ and says on the log what it did or that it was up to date.
 from __future__ import annotations
 
 import os
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 import pandas as pd
 
@@ -25,9 +30,11 @@ from .records import BuildRecord, code_fingerprint, digest
 from .stats_tables import stats_dir
 from .tables import filter_cities, plan_slugs
 
-__all__ = ["PipelineSummary", "pipeline_step", "release_step", "statistics_step", "notebook_steps",
-           "profile_steps", "measure_accuracy", "profile_plans"]
+__all__ = ["PipelineSummary", "Job", "run_jobs", "pipeline_step", "theme_check_step", "release_step",
+           "statistics_step", "notebook_job", "needs_statistics", "profile_steps", "measure_accuracy", "profile_plans"]
 
+#: Beside the run record: what can be made again but is kept to save time (the documents' extractions).
+CACHE_DIR = ".qualitylib-cache"
 PROCESSED_CSVS = ("documents", "sentences", "targets", "indicator_table", "codebook", "failures")
 
 
@@ -52,7 +59,7 @@ def pipeline_step(config, record: BuildRecord, log: Callable[[str], None]) -> Pi
     """Raw folder -> processed tables, unless neither the raw files, the curated metadata nor the code
     changed since the tables were written. Input problems and warnings found when the tables were
     made are kept in the record and reported again, so a skipped pipeline cannot hide them."""
-    from .pipeline import run_pipeline, write_tables
+    from .pipeline import DocumentCache, run_pipeline, write_tables
 
     files = _raw_files(config)
     inputs = digest("pipeline", code_fingerprint(), [f.name for f in files], list(files),
@@ -66,9 +73,15 @@ def pipeline_step(config, record: BuildRecord, log: Callable[[str], None]) -> Pi
     workers = max(1, min(config.workers or os.cpu_count() or 1, len(files) or 1))
     log(f"pipeline: {config.raw_dir} ({len(files)} raw files, {workers} worker(s))")
     bar = Progress(len(files), "documents", prefix="  ")
+    # what earlier runs made of each file: after one document changed, only that one is cleaned again
+    cache = DocumentCache(config.output_root() / CACHE_DIR / "documents", salt=code_fingerprint(),
+                          read=not record.force)
     result = run_pipeline([config.raw_dir], documents_csv=config.documents_csv, jobs=workers,
-                          progress=lambda i, n, name: bar.advance())
+                          progress=lambda i, n, name: bar.advance(i - bar.done), cache=cache)
     bar.close()
+    cache.prune()
+    if cache.hits:
+        log(f"pipeline: {cache.hits} of {len(files)} files unchanged since the last run, taken from {cache.folder}")
     written = write_tables(result, config.processed_dir)
     counts = {"documents": len(result.documents), "targets": len(result.targets),
               "indicator rows": len(result.indicator_table), "failed files": len(result.failures),
@@ -107,16 +120,49 @@ def _processed_files(config) -> list[Path]:
     return [Path(config.processed_dir) / f"{name}.csv" for name in PROCESSED_CSVS]
 
 
+def theme_check_path(config) -> Path:
+    """The hand-coded theme sample the coder is checked against: the ``theme_gold`` parameter, or the
+    project's ``data/annotations/themes_dev.csv``."""
+    from .paths import ANNOTATIONS_DIR
+
+    path = Path(str(config.params.get("theme_gold") or ANNOTATIONS_DIR / "themes_dev.csv"))
+    return path if path.is_absolute() else Path(config.root) / path
+
+
+def theme_check_step(config, record: BuildRecord, log: Callable[[str], None]) -> None:
+    """The hand-coded theme sample -> the theme coder's cross-validation, stored in the statistics folder
+    for the release README and notebook 03 (:func:`qualitylib.stats_tables.theme_check`). It reads no
+    document of the corpus, so it is redone only when the sample, the seed, the repeats or the code change."""
+    from .analysis.cross_city import DEFAULTS
+    from .release import CV_REPEATS
+    from .stats_tables import theme_check, theme_check_files
+
+    gold = theme_check_path(config)
+    if not gold.is_file():
+        log(f"theme check: no hand-coded theme sample at {gold}; the release says so")
+        return
+    seed = int(config.params.get("seed", DEFAULTS["seed"]))
+    repeats = int(config.params.get("cv_repeats", CV_REPEATS))
+    inputs = digest("theme_check", code_fingerprint(), gold, seed, repeats)
+    if record.up_to_date("theme_check", inputs):
+        log("theme check: up to date")
+        return
+    theme_check(config.processed_dir, gold, seed=seed, n_repeats=repeats, write=True)
+    record.record("theme_check", inputs, theme_check_files(config.processed_dir))
+    log(f"theme check: cross-validation of the theme coder against {gold.name} -> {stats_dir(config.processed_dir)}")
+
+
 def release_step(config, record: BuildRecord, log: Callable[[str], None]) -> None:
-    """Processed tables -> ``datapackage.json``, ``README.md`` (with the accuracy against the hand
-    annotation) and ``CITATION.cff``."""
+    """Processed tables (and the stored theme check) -> ``datapackage.json``, ``README.md`` (with the
+    accuracy against the hand annotation) and ``CITATION.cff``."""
     from . import __version__
     from .release import write_release
     from .stats_tables import theme_check_files
 
     # CITATION.cff is not an input although the release reads it: the release rewrites it
     inputs = digest("release", code_fingerprint(), _processed_files(config),
-                    Path(config.gold) if config.gold else None, config.accuracy)
+                    Path(config.gold) if config.gold else None, config.accuracy,
+                    theme_check_files(config.processed_dir))
     if record.up_to_date("release", inputs):
         log("release: up to date")
         return
@@ -127,8 +173,7 @@ def release_step(config, record: BuildRecord, log: Callable[[str], None]) -> Non
         log(f"accuracy against {Path(config.gold).name if config.gold else 'given numbers'}: "
             f"precision {accuracy.get('precision', float('nan')):.3f}, recall {accuracy.get('recall', float('nan')):.3f}")
     written = write_release(config.processed_dir, __version__, accuracy=accuracy, citation_path=config.citation_path)
-    # the theme coder's cross-validation is stored with it, for notebook 03
-    record.record("release", inputs, [*written, *theme_check_files(config.processed_dir)])
+    record.record("release", inputs, written)
     log(f"release: {', '.join(p.name for p in written)}")
 
 
@@ -158,10 +203,15 @@ def statistics_step(config, record: BuildRecord, log: Callable[[str], None]) -> 
     return None
 
 
-def _data_inputs(config) -> list[Path]:
-    """The files a notebook may read: everything in the processed folder (tables, statistics) and in
-    ``data/external``, and every path-valued parameter that names a file."""
-    files = sorted(p for p in Path(config.processed_dir).rglob("*") if p.is_file() and not p.name.startswith("."))
+def _data_inputs(config, statistics: bool) -> list[Path]:
+    """The files a notebook may read: the pipeline's tables, the statistics folder when it uses the
+    stored statistics (``statistics``), ``data/external``, and every path-valued parameter that names a
+    file. The release files beside the tables are left out: no notebook reads them, and the release is
+    written while notebooks run."""
+    processed = Path(config.processed_dir)
+    files = sorted(p for p in processed.glob("*.csv") if not p.name.startswith("."))
+    if statistics:
+        files += sorted(p for p in stats_dir(processed).glob("*") if p.is_file() and not p.name.startswith("."))
     external = Path(config.root) / "data" / "external"
     files += sorted(p for p in external.rglob("*") if p.is_file()) if external.is_dir() else []
     for value in config.notebook_params().values():
@@ -172,50 +222,93 @@ def _data_inputs(config) -> list[Path]:
     return files
 
 
+def needs_statistics(source: Path) -> bool:
+    """Whether a notebook reads the stored cross-city statistics or theme check (``nb.statistics``,
+    ``nb.theme_check``): it then waits for the steps that write them."""
+    text = Path(source).read_text(encoding="utf-8")
+    return "nb.statistics(" in text or "nb.theme_check(" in text
+
+
 def _figures_of(config, run: NotebookRun) -> list[Path]:
     prefix = run.notebook.split("_")[0] + "_"
     return sorted(p for p in Path(config.figures_dir).glob(f"{prefix}*_{run.lang}.*")
                   if not p.name.startswith(".") and not p.name.startswith("04_city_"))
 
 
-def notebook_steps(config, runs: Sequence[NotebookRun], record: BuildRecord, log: Callable[[str], None],
-                   source: Callable[[str], Path], kernel_manager) -> list[NotebookRun]:
-    """Execute the runs whose notebook, parameters or input data changed, ``config.workers`` at a
-    time. Output: the runs that failed (their executed copy keeps the error)."""
-    if not runs:
-        return []
-    shared = digest(code_fingerprint(), _data_inputs(config))
-    keys = {r.output: digest("notebook", shared, source(r.notebook), r.params, config.export_html) for r in runs}
-    stale = [r for r in runs if not record.up_to_date(f"notebook:{r.output.name}", keys[r.output])]
-    if len(stale) < len(runs):
-        log(f"notebooks: {len(runs) - len(stale)} of {len(runs)} up to date")
-    if not stale:
-        return []
-    workers = max(1, min(config.workers or os.cpu_count() or 1, len(stale)))
-    log(f"notebooks: {len(stale)} to run on {workers} worker(s)")
-    bar = Progress(len(stale), "notebooks", prefix="  ")
+def notebook_job(config, run: NotebookRun, record: BuildRecord, log: Callable[[str], None], source: Path,
+                 kernel_manager) -> str:
+    """Execute one notebook run unless its notebook, parameters and input data are those of its last
+    run. Output: ``"up to date"``, ``"done"`` or ``"failed"`` (the executed copy keeps the error and
+    ``run.error`` says where)."""
+    step = f"notebook:{run.output.name}"
+    key = digest("notebook", code_fingerprint(), _data_inputs(config, needs_statistics(source)), source,
+                 run.params, config.export_html)
+    if record.up_to_date(step, key):
+        return "up to date"
+    execute(run, source, kernel_name=config.kernel_name, export=config.export_html, kernel_manager=kernel_manager)
+    if run.error:
+        log(f"FAILED after {run.seconds:.1f}s: {run.label}: {run.error}")
+        log(f"  executed copy with the error: {run.output}")
+        record.forget(step)
+        return "failed"
+    outputs = [run.output] + ([run.output.with_suffix(".html")] if config.export_html else [])
+    # how long it took orders the next run's notebooks (longest first)
+    record.record(step, key, outputs + _figures_of(config, run), save=False, extra={"seconds": round(run.seconds, 1)})
+    log(f"  {run.label} done in {run.seconds:.1f}s")
+    return "done"
 
-    def one(run: NotebookRun) -> NotebookRun:
-        execute(run, source(run.notebook), kernel_name=config.kernel_name, export=config.export_html,
-                kernel_manager=kernel_manager)
-        step = f"notebook:{run.output.name}"
-        if run.error:
-            log(f"FAILED after {run.seconds:.1f}s: {run.label}: {run.error}")
-            log(f"  executed copy with the error: {run.output}")
-            record.forget(step)
-        else:
-            outputs = [run.output] + ([run.output.with_suffix(".html")] if config.export_html else [])
-            record.record(step, keys[run.output], outputs + _figures_of(config, run), save=False)
-            log(f"  {run.label} done in {run.seconds:.1f}s")
-        bar.advance()
-        return run
 
-    # each run writes its own files and talks to its own kernel: they go side by side on the cores
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        done = list(pool.map(one, stale))
-    bar.close()
-    record.save()
-    return [r for r in done if r.error]
+@dataclass
+class Job:
+    """One step of a run for :func:`run_jobs`: ``work()`` once every job named in ``after`` has finished.
+    ``in_process``: the work is Python in the runner itself (the statistics, the release), not a kernel
+    it waits on; two such jobs at once would only take turns on the interpreter lock."""
+
+    name: str
+    work: Callable[[], Any]
+    after: tuple[str, ...] = ()
+    in_process: bool = False
+
+
+def run_jobs(jobs: Sequence[Job], workers: int, *, progress: Progress | None = None) -> dict[str, Any]:
+    """Run ``jobs`` on ``workers`` threads, each as soon as what it waits for is done, in list order among
+    the ready ones (put the long and the needed-by-others first), at most one ``in_process`` job at a time.
+    Output: each job's result by name. A job that raises does not stop the others (those waiting for it
+    still run, and find its outputs missing); its exception is raised at the end."""
+    names = [j.name for j in jobs]
+    unknown = sorted({a for j in jobs for a in j.after} - set(names))
+    if unknown or len(set(names)) != len(names):
+        raise ValueError(f"bad job list: unknown {unknown} or repeated names in {names}")
+    waiting = list(jobs)
+    running: dict[Future, Job] = {}
+    results: dict[str, Any] = {}
+    errors: list[BaseException] = []
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        while waiting or running:
+            busy_in_process = any(j.in_process for j in running.values())
+            for job in list(waiting):
+                if len(running) >= max(1, workers):
+                    break
+                if any(a not in results for a in job.after) or (job.in_process and busy_in_process):
+                    continue
+                waiting.remove(job)
+                running[pool.submit(job.work)] = job
+                busy_in_process = busy_in_process or job.in_process
+            if not running:  # cannot happen with a valid list: every job waits only for listed jobs
+                raise RuntimeError(f"jobs waiting for each other: {[j.name for j in waiting]}")
+            finished, _ = wait(list(running), return_when=FIRST_COMPLETED)
+            for future in finished:
+                job = running.pop(future)
+                try:
+                    results[job.name] = future.result()
+                except BaseException as exc:  # noqa: BLE001 - raised after the others finished
+                    results[job.name] = None
+                    errors.append(exc)
+                if progress is not None:
+                    progress.advance()
+    if errors:
+        raise errors[0]
+    return results
 
 
 def profile_plans(documents: pd.DataFrame, wanted: Sequence[str] | None) -> list[tuple[str, str, str]]:

@@ -364,7 +364,6 @@ def _run_locked(config: RunConfig, log) -> int:
     if summary.documents.empty:
         log("ERROR: no document could be processed; notebooks not run")
         return EXIT_FAILED
-    run_steps.release_step(config, record, log)
     try:
         runs = _plan_runs(config)
         # checked before any work, so a misspelt city fails at once
@@ -372,12 +371,7 @@ def _run_locked(config: RunConfig, log) -> int:
     except ValueError as exc:
         log(f"ERROR: {exc}")
         return EXIT_FAILED
-    stats_failure = None
-    if any(nb in config.notebooks for nb in ("03_policy_emphasis", CITY_NOTEBOOK)):
-        stats_failure = run_steps.statistics_step(config, record, log)
-    with tempfile.TemporaryDirectory(prefix="qualitylib-kernels-") as sockets:
-        kernel_manager = local_kernel_manager(sockets, config.notebooks_dir)
-        failures = run_steps.notebook_steps(config, runs, record, log, lambda nb: _source(config, nb), kernel_manager)
+    failures, stats_failure = _run_jobs(config, runs, record, log)
     if failures:
         log(f"{len(failures)} of {len(runs)} notebook runs failed:")
         for r in failures:
@@ -389,6 +383,50 @@ def _run_locked(config: RunConfig, log) -> int:
         log("up to date: nothing changed since the last run (--force redoes everything)" if record.ran == 0 else
             f"done: {record.ran} step(s) redone; figures in {config.figures_dir}, reports in {config.reports_dir}")
     return _summary(config, summary, [*failures, *page_failures], log)
+
+
+def _run_jobs(config: RunConfig, runs: list[NotebookRun], record, log) -> tuple[list[NotebookRun], str | None]:
+    """The theme check, the release, the statistics and the notebook runs, side by side on
+    ``config.workers`` threads (:func:`qualitylib.run_steps.run_jobs`): a notebook waits only for the
+    steps whose files it reads. Output: the failed notebook runs and what went wrong with the statistics
+    (None: nothing)."""
+    from . import run_steps
+    from .progress import Progress
+    from .run_steps import Job
+
+    sources = {nb: _source(config, nb) for nb in {r.notebook for r in runs}}
+    with_stats = {nb for nb, src in sources.items() if run_steps.needs_statistics(src)}
+    jobs = [Job("theme check", lambda: run_steps.theme_check_step(config, record, log), in_process=True)]
+    if with_stats or CITY_NOTEBOOK in config.notebooks:
+        jobs.append(Job("statistics", lambda: run_steps.statistics_step(config, record, log), in_process=True))
+    # longest first (as long as last time), so that the last to finish is a short one
+    last = {r.output.name: float(record.extra(f"notebook:{r.output.name}").get("seconds", 0.0)) for r in runs}
+    order = sorted(runs, key=lambda r: (r.notebook not in with_stats, -last[r.output.name]))
+    outcome: dict[str, str] = {}
+
+    def notebook(run: NotebookRun):
+        def work() -> None:
+            outcome[run.output.name] = run_steps.notebook_job(config, run, record, log, sources[run.notebook],
+                                                               kernel_manager)
+        return work
+
+    jobs += [Job(r.label, notebook(r), after=("theme check", "statistics") if r.notebook in with_stats else ())
+             for r in order]
+    jobs.append(Job("release", lambda: run_steps.release_step(config, record, log), after=("theme check",),
+                    in_process=True))
+    workers = max(1, config.workers or os.cpu_count() or 1)
+    log(f"{len(runs)} notebook run(s), theme check, statistics and release: on {workers} worker(s)")
+    bar = Progress(len(jobs), "steps", prefix="  ")
+    with tempfile.TemporaryDirectory(prefix="qualitylib-kernels-") as sockets:
+        kernel_manager = local_kernel_manager(sockets, config.notebooks_dir)
+        results = run_steps.run_jobs(jobs, workers, progress=bar)
+    bar.close()
+    if any(v != "up to date" for v in outcome.values()):
+        record.save()  # the notebook runs are recorded without saving, one save for all
+    fresh = sum(1 for v in outcome.values() if v == "up to date")
+    if runs and fresh:
+        log(f"notebooks: {fresh} of {len(runs)} up to date")
+    return [r for r in runs if outcome.get(r.output.name) == "failed"], results.get("statistics")
 
 
 def _summary(config: RunConfig, result, failures: list, log) -> int:

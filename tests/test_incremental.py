@@ -57,6 +57,7 @@ def test_an_unchanged_run_writes_nothing_and_says_so(runs):
     assert second[0] == 0, second[1][-2000:]
     assert "up to date: nothing changed since the last run" in second[1]
     assert "pipeline: up to date" in second[1] and "statistics: up to date" in second[1]
+    assert "theme check: up to date" in second[1] and "release: up to date" in second[1]
     assert before == after, "an up-to-date run must not rewrite any file"
 
 
@@ -65,6 +66,8 @@ def test_a_changed_document_redoes_only_what_depends_on_it(runs):
     _, _, (_, _, third), (_, after, changed) = runs
     assert third[0] == 0, third[1][-2000:]
     assert "pipeline: up to date" not in third[1]
+    # the theme coder's cross-validation reads no document: a changed document never redoes it
+    assert "theme check: up to date" in third[1], third[1][-2000:]
     assert "profiles: 5 plans x 1 language(s); 4 up to date" in third[1], third[1][-2000:]
     rewritten = {k for k in changed if changed[k] != after.get(k)}
     assert "reports/04_city_profile_Wuhu.html" in rewritten and "processed/targets.csv" in rewritten

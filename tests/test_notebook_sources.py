@@ -39,7 +39,7 @@ def test_a_drifted_pair_is_caught_and_named(tmp_path):
     write_pairs(tmp_path)
     source = tmp_path / SOURCES[0].name
     assert drifted(source) is None
-    source.write_text(source.read_text(encoding="utf-8").replace("nb.save(fig,", "nb.save(fig2,", 1), encoding="utf-8")
+    source.write_text(source.read_text(encoding="utf-8").replace("nb.figure(", "nb.figure2(", 1), encoding="utf-8")
     message = drifted(source)
     assert message and source.with_suffix(".ipynb").name in message and "cell" in message
     proc = subprocess.run([sys.executable, "-m", "qualitylib.cli", "notebooks", str(tmp_path), "--check"],
@@ -68,7 +68,7 @@ def test_source_follows_the_conventions(source):
     assert {"lang", "processed_dir", "figures_dir", "figure_formats", "cities"} <= declared_parameters(nb)
     # the set-up comes from the package, not a local helper pasted into every notebook
     assert "notebook.start(" in code[1].source and not re.search(r"^def ", "\n".join(c.source for c in code), re.M)
-    saves = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and "nb.save(fig" in c.source]
+    saves = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and re.search(r"nb\.(save\(fig|figure\()", c.source)]
     assert saves, "every notebook draws at least one figure"
     for i in saves:
         assert nb.cells[i - 1].cell_type == "markdown", f"{source.name}: cell {i} has no prose before it"

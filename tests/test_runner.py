@@ -49,7 +49,8 @@ def test_every_notebook_runs_and_writes_its_figures(small_run):
     nb03 = (out / "reports" / "03_policy_emphasis.ipynb").read_text(encoding="utf-8")
     assert "cross-city statistics read from" in nb03 and "computed here:" not in nb03
     # progress on stderr: done/total per kind of work
-    assert "notebooks: 4/4 (100%)" in stderr and "profiles: 5/5 (100%)" in stderr, stderr[-2000:]
+    # 4 notebook runs, the theme check, the statistics and the release
+    assert "steps: 7/7 (100%)" in stderr and "profiles: 5/5 (100%)" in stderr, stderr[-2000:]
 
 
 @pytest.mark.slow

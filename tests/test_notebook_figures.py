@@ -1,0 +1,105 @@
+"""nb.figure draws a chart only when what it is drawn from changed: the same function and inputs (tables
+by content) with intact files show the saved files instead; pages a chart no longer has are deleted."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+
+from qualitylib import notebook
+from qualitylib.records import exact_digest
+
+DRAWN: list[str] = []
+
+
+def bars(frame: pd.DataFrame, *, lang: str) -> Figure:
+    DRAWN.append("bars")
+    fig = Figure(figsize=(3, 2))
+    ax = fig.subplots()
+    ax.bar(frame["city"], frame["value"])
+    ax.set_title(lang)
+    return fig
+
+
+def bar_pages(frame: pd.DataFrame, *, per_page: int, lang: str) -> dict[str, Figure]:
+    chunks = [frame.iloc[i:i + per_page] for i in range(0, len(frame), per_page)]
+    return {f"_p{i + 1:02d}": bars(chunk, lang=lang) for i, chunk in enumerate(chunks)}
+
+
+@pytest.fixture
+def nb(tmp_path):
+    DRAWN.clear()
+    return notebook.start(lang="en", processed_dir=tmp_path, figures_dir=tmp_path / "figures",
+                          figure_formats=["png"], root=tmp_path)
+
+
+def _frame(values):
+    return pd.DataFrame({"city": [f"c{i}" for i in range(len(values))], "value": values})
+
+
+def test_a_chart_is_drawn_again_only_when_its_inputs_change(nb):
+    first = nb.figure("bars", bars, _frame([1.0, 2.0]), lang="en")
+    data = first[0].read_bytes()
+    assert DRAWN == ["bars"]
+    again = nb.figure("bars", bars, _frame([1.0, 2.0]), lang="en")
+    assert again == first and DRAWN == ["bars"] and first[0].read_bytes() == data
+    nb.figure("bars", bars, _frame([1.0, 2.5]), lang="en")  # one value changed
+    assert DRAWN == ["bars", "bars"]
+    nb.figure("bars", bars, _frame([1.0, 2.5]).astype({"value": "float32"}), lang="en")  # same text, other dtype
+    assert len(DRAWN) == 3
+
+
+def test_an_edited_or_deleted_file_is_drawn_again(nb):
+    (path,) = nb.figure("bars", bars, _frame([1.0]), lang="en")
+    path.write_bytes(b"edited")
+    nb.figure("bars", bars, _frame([1.0]), lang="en")
+    assert len(DRAWN) == 2 and path.read_bytes().startswith(b"\x89PNG")
+    path.unlink()
+    nb.figure("bars", bars, _frame([1.0]), lang="en")
+    assert len(DRAWN) == 3 and path.is_file()
+
+
+def test_pages_a_chart_no_longer_has_are_deleted(nb):
+    three = nb.figure("pages", bar_pages, _frame([1.0, 2.0, 3.0, 4.0, 5.0]), per_page=2, lang="en")
+    assert [p.name for p in three] == ["pages_p01_en.png", "pages_p02_en.png", "pages_p03_en.png"]
+    two = nb.figure("pages", bar_pages, _frame([1.0, 2.0, 3.0]), per_page=2, lang="en")
+    assert [p.name for p in two] == ["pages_p01_en.png", "pages_p02_en.png"]
+    assert not three[2].exists()
+
+
+def test_inputs_that_cannot_be_compared_exactly_are_always_drawn(nb):
+    nb.figure("bars", lambda frame, lang: bars(frame, lang=lang), _frame([1.0]), "en")
+    nb.figure("bars", lambda frame, lang: bars(frame, lang=lang), _frame([1.0]), "en")
+    assert len(DRAWN) == 2
+    with pytest.raises(TypeError):
+        exact_digest(object())
+
+
+def test_reuse_can_be_switched_off(tmp_path):
+    DRAWN.clear()
+    nb = notebook.start(lang="en", processed_dir=tmp_path, figures_dir=tmp_path / "f", figure_formats=["png"],
+                        root=tmp_path, reuse_figures=False)
+    nb.figure("bars", bars, _frame([1.0]), lang="en")
+    nb.figure("bars", bars, _frame([1.0]), lang="en")
+    assert len(DRAWN) == 2
+
+
+def test_the_exact_digest_sees_what_text_forms_hide():
+    big = np.zeros(5000)
+    other = big.copy()
+    other[2500] = 1.0
+    assert str(big) == str(other)  # numpy elides the middle of long arrays
+    assert exact_digest(big) != exact_digest(other)
+    assert exact_digest(0.1 + 0.2) != exact_digest(0.3)
+    assert exact_digest({"b": 1, "a": 2}) == exact_digest({"a": 2, "b": 1})
+    assert exact_digest(pd.Series([1, 2], index=["x", "y"])) != exact_digest(pd.Series([1, 2], index=["x", "z"]))
+
+
+def test_the_chart_functions_of_viz_can_be_digested():
+    from qualitylib import viz
+
+    # decorated with functools.wraps (the CJK style): a closure, but one that holds only the function
+    names = [n for n in viz.__all__ if n.endswith(("_figure", "_figures"))]
+    assert len(names) >= 10
+    assert len({exact_digest(getattr(viz, n)) for n in names}) == len(names)

@@ -325,10 +325,6 @@ def profile_steps(config, record: BuildRecord, log: Callable[[str], None]) -> li
     """Every plan's profile page and figures in every language (:mod:`qualitylib.profiles`), the
     changed ones only, ``config.workers`` processes side by side. Pages of plans that left the corpus
     are deleted. Output: one message per failed page."""
-    from . import profiles
-    from .stats_tables import statistics
-    from .tables import load_national, load_processed, policy_sentences
-
     params = config.notebook_params()
     cities = list(params.get("cities") or [])
     langs = config.effective_langs()
@@ -341,6 +337,11 @@ def profile_steps(config, record: BuildRecord, log: Callable[[str], None]) -> li
     if record.up_to_date("profiles", everything):
         log(f"profiles: up to date ({len(record.outputs('profiles'))} files)")
         return []
+    # drawing pulls in Matplotlib: only when a page is to be checked or drawn
+    from . import profiles
+    from .stats_tables import statistics
+    from .tables import load_national, load_processed, policy_sentences
+
     tables = load_processed(config.processed_dir)
     pool_sentences = (lambda: policy_sentences(filter_cities(tables["sentences"], cities))) if cities else None
     stats, source = statistics(config.processed_dir, params, cities=cities, sentences=pool_sentences)

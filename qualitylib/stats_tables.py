@@ -19,8 +19,8 @@ from typing import Any
 
 import pandas as pd
 
-from .analysis.cross_city import TABLES, cross_city_tables, statistics_parameters
-from .analysis.theme_dictionary import load_themes
+# the analysis modules (SciPy, scikit-learn) are imported where they are used: the runner imports this
+# module, and a run that finds everything up to date never computes a statistic
 from .atomic import write_csv_atomic, write_text_atomic
 from .records import file_digest
 
@@ -37,6 +37,8 @@ def stats_dir(processed_dir: str | os.PathLike[str]) -> Path:
 
 
 def _record(processed_dir: Path, params: Mapping[str, Any]) -> dict[str, Any]:
+    from .analysis.cross_city import statistics_parameters
+
     return {"parameters": statistics_parameters(params),
             "sentences_sha256": file_digest(processed_dir / "sentences.csv")}
 
@@ -50,6 +52,8 @@ def write_statistics(processed_dir: str | os.PathLike[str], params: Mapping[str,
 
     folder = Path(processed_dir)
     sentences = policy_sentences(pd.read_csv(folder / "sentences.csv"))
+    from .analysis.cross_city import cross_city_tables
+
     tables = cross_city_tables(sentences, params, progress=progress)
     out = stats_dir(folder)
     written = [write_csv_atomic(frame, out / f"{name}.csv") for name, frame in tables.items()]
@@ -61,6 +65,8 @@ def write_statistics(processed_dir: str | os.PathLike[str], params: Mapping[str,
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     """Themes back to a categorical in dictionary order, as the computed tables have them."""
     if "theme" in frame.columns:
+        from .analysis.theme_dictionary import load_themes
+
         known = list(load_themes()["theme"])
         extra = sorted(set(frame["theme"].astype(str)) - set(known))
         frame["theme"] = pd.Categorical(frame["theme"].astype(str), categories=known + extra)
@@ -87,6 +93,8 @@ def load_statistics(processed_dir: str | os.PathLike[str], params: Mapping[str, 
         stored = json.loads(record_path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+    from .analysis.cross_city import TABLES, statistics_parameters
+
     wanted = {k: v for k, v in statistics_parameters(params).items() if params and k in params}
     stored_params = stored.get("parameters", {})
     if (stored.get("sentences_sha256") != file_digest(folder / "sentences.csv")
@@ -118,6 +126,8 @@ def statistics(processed_dir: str | os.PathLike[str], params: Mapping[str, Any] 
         sentences = policy_sentences(pd.read_csv(Path(processed_dir) / "sentences.csv"))
     elif callable(sentences):
         sentences = sentences()
+    from .analysis.cross_city import cross_city_tables
+
     tables = cross_city_tables(sentences, params)
     # round-trip through the stored form, so a computed table and a stored one look the same
     return {name: _read(io.StringIO(frame.to_csv(index=False, lineterminator="\n")))

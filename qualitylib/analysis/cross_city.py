@@ -96,6 +96,12 @@ def cross_city_tables(sentences: pd.DataFrame, params: Mapping[str, Any] | None 
     say = progress or (lambda name: None)
     say("theme coding")
     coded = themes.code_sentences(sentences)
+    with themes.reusing_block_sums():  # coded is not changed below
+        return _tables(sentences, coded, p, say)
+
+
+def _tables(sentences: pd.DataFrame, coded: pd.DataFrame, p: dict[str, Any],
+            say: Callable[[str], None]) -> dict[str, pd.DataFrame]:
     out: dict[str, pd.DataFrame] = {}
     say("theme_shares")
     out["theme_shares"] = themes.bootstrap_shares(coded, n_boot=p["n_boot"], seed=p["seed"],

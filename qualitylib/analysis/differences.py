@@ -96,19 +96,88 @@ def _deviations(D: np.ndarray, d_hat: np.ndarray, a: int, b0: int, b1: int, row:
     return np.abs(dev, out=dev)
 
 
-def _exceedances(D: np.ndarray, d_hat: np.ndarray) -> np.ndarray:
-    """Per pair x theme, ``#{|d* - d| >= |d| - 1e-12}`` over the replicates, one block of pairs at
-    a time (``D``: cities x themes x n_boot draws; ``d_hat``: pairs x themes)."""
+_LOW_BITS = np.int64(0x7FFFFFFFFFFFFFFF)
+
+
+def _ordered_keys(x: np.ndarray) -> np.ndarray:
+    """Doubles -> int64 keys in the same order (adjacent doubles, adjacent keys); its own inverse
+    with ``.view(np.float64)``."""
+    bits = np.ascontiguousarray(x, dtype=np.float64).view(np.int64)
+    return bits ^ ((bits >> 63) & _LOW_BITS)
+
+
+def _from_keys(keys: np.ndarray) -> np.ndarray:
+    return (keys ^ ((keys >> 63) & _LOW_BITS)).view(np.float64)
+
+
+def _first_true(below: np.ndarray, above: np.ndarray, test) -> np.ndarray:
+    """Elementwise, the smallest double in ``(below, above]`` for which ``test`` (false at ``below``,
+    true at ``above``, never true then false as the value grows) holds: bisection over the doubles."""
+    lo, hi = _ordered_keys(below), _ordered_keys(above)
+    if not (np.all(~test(_from_keys(lo))) and np.all(test(_from_keys(hi)))):
+        raise ValueError("exceedance bounds: bracket does not hold")  # pragma: no cover - see caller
+    while True:
+        open_ = hi > lo + 1
+        if not open_.any():
+            return _from_keys(hi)
+        mid = (lo >> 1) + (hi >> 1) + (lo & hi & 1)  # hi - lo can exceed the int64 range
+        ok = test(_from_keys(mid))
+        hi = np.where(open_ & ok, mid, hi)
+        lo = np.where(open_ & ~ok, mid, lo)
+
+
+def _exceedance_bounds(d_hat: np.ndarray, thr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per pair x theme, the smallest ``y`` with ``fl(y - d) >= thr`` and the largest with
+    ``fl(y - d) <= -thr`` (``d = d_hat``, shares' differences in [-1, 1], ``thr <= 1``).
+    ``fl(y - d)`` never decreases as ``y`` grows, so ``|fl(y - d)| >= thr`` (for ``thr > 0``) holds
+    exactly when ``y`` is at or beyond one of the two: a replicate's exceedance is then two
+    comparisons of ``y = share_a* - share_b*`` instead of three array operations and one comparison."""
+    far = np.full(d_hat.shape, 4.0)
+    hi = _first_true(-far, far, lambda y: (y - d_hat) >= thr)
+    above_lo = _first_true(-far, far, lambda y: (y - d_hat) > -thr)
+    lo = _from_keys(_ordered_keys(above_lo) - 1)  # the double just below
+    return hi, lo
+
+
+def _exceedances_and_extremes(D: np.ndarray, d_hat: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One pass over the replicates of every pair x theme (``D``: cities x themes x n_boot draws;
+    ``d_hat``: pairs x themes). Output: ``(count, y_max, y_min)``: ``count`` is
+    ``#{|d* - d| >= |d| - 1e-12}`` as :func:`_exceedances` defines it, ``y_max``/``y_min`` the largest
+    and smallest ``d* = share_a* - share_b*``, from which :func:`_higher_quantiles` at the top
+    position follows without a second pass (:func:`_top_deviation`)."""
+    n_boot = D.shape[2]
     count = np.zeros(d_hat.shape, dtype=np.int64)
+    y_max = np.empty(d_hat.shape)
+    y_min = np.empty(d_hat.shape)
     thr = np.abs(d_hat) - 1e-12
-    buf = np.empty((_PAIR_BLOCK, D.shape[2]))
-    hit = np.empty((_PAIR_BLOCK, D.shape[2]), dtype=bool)
+    hi, lo = _exceedance_bounds(d_hat, thr)
+    buf = np.empty((_PAIR_BLOCK, n_boot))
+    above = np.empty((_PAIR_BLOCK, n_boot), dtype=bool)
+    below = np.empty((_PAIR_BLOCK, n_boot), dtype=bool)
     for a, b0, b1, row in _pair_blocks(D.shape[0]):
+        rows = slice(row, row + b1 - b0)
         for j in range(D.shape[1]):
-            dev = _deviations(D, d_hat, a, b0, b1, row, j, buf)
-            h = np.greater_equal(dev, thr[row:row + b1 - b0, j, None], out=hit[: b1 - b0])
-            count[row:row + b1 - b0, j] = [np.count_nonzero(r) for r in h]  # faster than axis=1
-    return count
+            y = np.subtract(D[a, j], D[b0:b1, j], out=buf[: b1 - b0])  # the same d* as one pair at a time
+            up = np.greater_equal(y, hi[rows, j, None], out=above[: b1 - b0])
+            down = np.less_equal(y, lo[rows, j, None], out=below[: b1 - b0])
+            count[rows, j] = [np.count_nonzero(u) + np.count_nonzero(v) for u, v in zip(up, down)]
+            y.max(axis=1, out=y_max[rows, j])
+            y.min(axis=1, out=y_min[rows, j])
+    count[thr <= 0] = n_boot  # |d* - d| >= a threshold <= 0 always holds (the two sets overlap)
+    return count, y_max, y_min
+
+
+def _top_deviation(d_hat: np.ndarray, y_max: np.ndarray, y_min: np.ndarray) -> np.ndarray:
+    """``max |d* - d|`` per pair x theme from the extreme ``d*``: ``fl(y - d)`` is monotone in ``y``,
+    so the largest deviation is that of the largest or of the smallest replicate -- the same floats
+    as ``np.quantile(|d* - d|, level, method='higher')`` reads when its position is the last."""
+    return np.maximum(np.abs(y_max - d_hat), np.abs(y_min - d_hat))
+
+
+def _exceedances(D: np.ndarray, d_hat: np.ndarray) -> np.ndarray:
+    """Per pair x theme, ``#{|d* - d| >= |d| - 1e-12}`` over the replicates (``D``: cities x themes x
+    n_boot draws; ``d_hat``: pairs x themes)."""
+    return _exceedances_and_extremes(D, d_hat)[0]
 
 
 def higher_index(n: int, level: float) -> int:
@@ -172,7 +241,7 @@ def pairwise_differences(
     ia, ib = (np.array(x, dtype=np.intp) for x in zip(*combinations(range(len(cities)), 2)))
     obs = np.vstack([observed[c] for c in cities])
     d_hat = obs[ia] - obs[ib]  # pairs x themes
-    count = _exceedances(D, d_hat)
+    count, y_max, y_min = _exceedances_and_extremes(D, d_hat)
     p = np.minimum(1.0, (1.0 + count) / (n_boot + 1.0))
     n_pairs, n_theme = d_hat.shape
     city_arr = np.array(cities, dtype=object)
@@ -188,7 +257,12 @@ def pairwise_differences(
     out["credible"] = out["p_adj"] <= alpha
     n_credible = int(out["credible"].sum())
     level = 1.0 - (alpha / m if correction == "holm" else max(n_credible, 1) * alpha / m)
-    half = _higher_quantiles(D, d_hat, level).ravel() if m else np.array([])
+    if not m:
+        half = np.array([])
+    elif higher_index(n_boot, level) == n_boot - 1:  # the usual case: corrected levels sit in the tail
+        half = _top_deviation(d_hat, y_max, y_min).ravel()
+    else:
+        half = _higher_quantiles(D, d_hat, level).ravel()
     out["lo"] = out["diff"] - half
     out["hi"] = out["diff"] + half
     out["level"] = level

@@ -198,7 +198,7 @@ def cross_validate(gold: pd.DataFrame, methods: Sequence[str] = METHODS, *, n_sp
     Rule-based methods are fitted on nothing, so every fold gives the same predictions.
 
     Output: :class:`CVResult`. Deterministic for a given ``seed``."""
-    from .theme_model import fit_theme_model
+    from .theme_model import fit_theme_model_on, sentence_features
 
     themes = load_themes() if themes is None else themes
     theme_ids = themes["theme"].tolist()
@@ -211,6 +211,7 @@ def cross_validate(gold: pd.DataFrame, methods: Sequence[str] = METHODS, *, n_sp
     texts = gold["text"].tolist()
     paths = gold["section_path"].tolist() if "section_path" in gold.columns else None
     has_docs = "doc_id" in gold.columns and gold["doc_id"].nunique() >= 2
+    features = None  # the model's per-sentence features, computed once for every fold
     summary, per_theme = [], []
     for method in methods:
         fixed = None if method in _FITTED else code_frame(gold, method, themes)
@@ -224,13 +225,12 @@ def cross_validate(gold: pd.DataFrame, methods: Sequence[str] = METHODS, *, n_sp
                 if fixed is not None:
                     pred = fixed
                 else:
+                    if features is None:
+                        features = sentence_features(texts, paths, themes)
                     pred = np.zeros_like(Y)
                     for train, test in folds:
-                        model = fit_theme_model([texts[i] for i in train],
-                                                None if paths is None else [paths[i] for i in train],
-                                                Y[train], themes=themes, seed=seed)
-                        pred[test] = model.predict([texts[i] for i in test],
-                                                   None if paths is None else [paths[i] for i in test])
+                        model = fit_theme_model_on(features.take(train), Y[train], themes=themes, seed=seed)
+                        pred[test] = model.predict_features(features.take(test))
                 sc = score_labels(Y, pred, theme_ids)
                 avg = averages(sc)
                 macro.append(avg["macro_f1"])

@@ -21,7 +21,8 @@ differences between cities :mod:`qualitylib.analysis.differences`; groupings
 from __future__ import annotations
 
 import unicodedata
-from typing import Sequence
+from contextlib import contextmanager
+from typing import Iterator, Sequence
 
 import numpy as np
 import pandas as pd
@@ -217,6 +218,25 @@ def _wide_hits(coded: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     return wide, theme_ids
 
 
+#: (id of the coded frame, block depth) -> block sums, while :func:`reusing_block_sums` is active
+_SUMS_CACHE: dict[tuple[int, int | None], tuple] | None = None
+
+
+@contextmanager
+def reusing_block_sums() -> Iterator[None]:
+    """Within the block, :func:`block_sums` of the same coded frame (the same object, which the
+    caller promises not to change) and depth is computed once: the shares, the sentence-level
+    shares and the differences each need it, and building it pivots the whole sentence x theme
+    grid. Input: nothing. Output: a context manager; the cache is dropped on leaving it."""
+    global _SUMS_CACHE
+    outer = _SUMS_CACHE
+    _SUMS_CACHE = {} if outer is None else outer
+    try:
+        yield
+    finally:
+        _SUMS_CACHE = outer
+
+
 def block_sums(coded: pd.DataFrame, block_depth: int | None = DEFAULT_BLOCK_DEPTH
                ) -> tuple[list[str], list[str], dict[str, tuple[np.ndarray, np.ndarray]]]:
     """Per city, the hits and sentence counts of each resampling block.
@@ -228,6 +248,17 @@ def block_sums(coded: pd.DataFrame, block_depth: int | None = DEFAULT_BLOCK_DEPT
     Output: ``(cities, themes, sums)`` with cities sorted and ``sums[city] = (H, N)``: ``H`` an
     (n_blocks x n_themes) array of hit counts, ``N`` the sentences per block. Blocks are ordered by
     document and first sentence, so results never depend on input row order."""
+    if _SUMS_CACHE is None:
+        return _block_sums(coded, block_depth)
+    key = (id(coded), None if block_depth is None else int(block_depth))
+    if key not in _SUMS_CACHE:
+        _SUMS_CACHE[key] = (coded, _block_sums(coded, block_depth))  # holding coded keeps its id unique
+    cities, theme_ids, sums = _SUMS_CACHE[key][1]
+    return list(cities), list(theme_ids), {c: (H.copy(), N.copy()) for c, (H, N) in sums.items()}
+
+
+def _block_sums(coded: pd.DataFrame, block_depth: int | None
+                ) -> tuple[list[str], list[str], dict[str, tuple[np.ndarray, np.ndarray]]]:
     wide, theme_ids = _wide_hits(coded)
     idx = wide.index.to_frame(index=False)
     if block_depth is None:
@@ -327,9 +358,18 @@ def iter_share_draws(sums: dict[str, tuple[np.ndarray, np.ndarray]], cities: Seq
         H, N = sums[c]
         n = len(N)
         out = np.empty((n_boot, H.shape[1]))
+        # Whole-number sums (hit and sentence counts, far below 2**53) make every product and partial
+        # sum exact, so one float product of counts with [H | N] gives the same numbers as the integer
+        # products, in a fraction of the time.
+        HN = np.column_stack([H, N]).astype(float)
+        exact = bool(np.all(HN == np.round(HN))) and float(np.abs(HN).sum()) * n < 2.0 ** 52
         for start in range(0, n_boot, chunk):  # chunks bound memory at chunk x n counts
             counts = rng.multinomial(n, np.full(n, 1.0 / n), size=min(chunk, n_boot - start))
-            out[start:start + len(counts)] = (counts @ H) / (counts @ N)[:, None]
+            if exact:
+                both = counts.astype(float) @ HN
+                np.divide(both[:, :-1], both[:, -1:], out=out[start:start + len(counts)])
+            else:
+                out[start:start + len(counts)] = (counts @ H) / (counts @ N)[:, None]
         yield c, out
 
 

@@ -103,3 +103,13 @@ def test_the_chart_functions_of_viz_can_be_digested():
     names = [n for n in viz.__all__ if n.endswith(("_figure", "_figures"))]
     assert len(names) >= 10
     assert len({exact_digest(getattr(viz, n)) for n in names}) == len(names)
+
+
+def test_a_frame_digest_sees_one_ulp_and_a_renamed_column():
+    frame = pd.DataFrame({"city": ["泰安市", "芜湖市"], "share": [0.25, 0.5]})
+    nudged = frame.copy()
+    nudged.loc[1, "share"] = np.nextafter(0.5, 1.0)
+    assert exact_digest(frame) == exact_digest(frame.copy())
+    assert exact_digest(frame) != exact_digest(nudged)
+    assert exact_digest(frame) != exact_digest(frame.rename(columns={"share": "value"}))
+    assert exact_digest(frame) != exact_digest(frame.astype({"city": "category"}))

@@ -43,23 +43,69 @@ def _record(processed_dir: Path, params: Mapping[str, Any]) -> dict[str, Any]:
             "sentences_sha256": file_digest(processed_dir / "sentences.csv")}
 
 
+#: Beside the tables: what each part of them was made from, so that a run after a change that left the
+#: theme coding as it was (a number in a target) keeps the tables made from the coding.
+PARTS_FILE = ".parts.json"
+
+
 def write_statistics(processed_dir: str | os.PathLike[str], params: Mapping[str, Any] | None = None, *,
                      progress: Callable[[str], None] | None = None) -> list[Path]:
     """Input: the processed-data folder (``sentences.csv`` of the whole corpus) and the run's
-    parameters. Output: the paths written -- one CSV per statistics table and ``parameters.json``
-    (last, so a run killed half-way leaves no record claiming the tables are complete)."""
+    parameters. Output: the paths of the statistics -- one CSV per table and ``parameters.json``
+    (written last, so a run killed half-way leaves no record claiming the tables are complete).
+
+    The tables come in two parts: those made from the theme coding of the sentences
+    (:data:`~qualitylib.analysis.cross_city.THEME_TABLES`) and the TF-IDF terms, made from their text.
+    A part whose input (the coded sentences, or the sentences; by their full content), parameters
+    and code are those it was last made from, with its files intact, is kept as it is: a changed
+    number in a target changes the text but not the coding, and the bootstraps are not redone."""
+    from .analysis import themes
+    from .analysis.cross_city import THEME_TABLES, cities_compared, theme_tables, tfidf_tables
+    from .records import code_fingerprint, exact_digest
     from .tables import policy_sentences
 
+    say = progress or (lambda name: None)
     folder = Path(processed_dir)
-    sentences = policy_sentences(pd.read_csv(folder / "sentences.csv"))
-    from .analysis.cross_city import cross_city_tables
-
-    tables = cross_city_tables(sentences, params, progress=progress)
     out = stats_dir(folder)
-    written = [write_csv_atomic(frame, out / f"{name}.csv") for name, frame in tables.items()]
+    sentences = policy_sentences(pd.read_csv(folder / "sentences.csv"))
+    p = _record(folder, params or {})["parameters"]
+    try:
+        before = json.loads((out / PARTS_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        before = {}
+
+    def kept(part: str, key: str, names: Sequence[str]) -> bool:
+        entry = before.get(part, {})
+        files = [out / f"{name}.csv" for name in names]
+        return (entry.get("key") == key and all(f.is_file() for f in files)
+                and entry.get("files") == {f.name: file_digest(f) for f in files})
+
+    say("theme coding")
+    coded = themes.code_sentences(sentences)
+    parts: dict[str, dict[str, Any]] = {}
+    written: list[Path] = []
+    theme_key = exact_digest("theme tables", code_fingerprint(), p, coded)
+    if kept("themes", theme_key, THEME_TABLES):
+        say("theme tables: the coding did not change, kept")
+        n_cities = int(pd.read_csv(out / "theme_shares.csv", usecols=["city"])["city"].nunique())
+    else:
+        made = theme_tables(coded, p, progress=progress)
+        written += [write_csv_atomic(made[name], out / f"{name}.csv") for name in THEME_TABLES]
+        n_cities = cities_compared(made)
+    tfidf_key = exact_digest("tfidf", code_fingerprint(), p, n_cities >= 2, sentences)
+    if kept("tfidf", tfidf_key, ["tfidf_terms"]):
+        say("tfidf_terms: the text did not change, kept")
+    else:
+        made = tfidf_tables(sentences, p, n_cities=n_cities, progress=progress)
+        written.append(write_csv_atomic(made["tfidf_terms"], out / "tfidf_terms.csv"))
+    for part, key, names in (("themes", theme_key, THEME_TABLES), ("tfidf", tfidf_key, ["tfidf_terms"])):
+        parts[part] = {"key": key, "files": {f"{n}.csv": file_digest(out / f"{n}.csv") for n in names}}
+    write_text_atomic(out / PARTS_FILE, json.dumps(parts, indent=1, sort_keys=True) + "\n")
     record = json.dumps(_record(folder, params or {}), indent=1, sort_keys=True, ensure_ascii=False)
-    written.append(write_text_atomic(out / PARAMETERS_FILE, record + "\n"))
-    return written
+    write_text_atomic(out / PARAMETERS_FILE, record + "\n")
+    from .analysis.cross_city import TABLES
+
+    return [out / f"{name}.csv" for name in TABLES] + [out / PARAMETERS_FILE]
 
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:

@@ -91,3 +91,49 @@ def test_a_subset_of_cities_is_computed_for_that_subset(processed):
     subset = sentences[sentences["city"].isin(["甲市", "乙市", "丙市"])]
     tables, source = stats_tables.statistics(processed, SMALL, sentences=lambda: subset, cities=["甲市", "乙市", "丙市"])
     assert "limited to" in source and set(tables["theme_shares"]["city"]) == {"甲市", "乙市", "丙市"}
+
+
+def _processed_copy(tmp_path, name):
+    folder = tmp_path / name
+    folder.mkdir()
+    for table in ("documents", "sentences", "targets", "indicator_table", "codebook"):
+        (folder / f"{table}.csv").write_bytes((ROOT / "data" / "processed" / f"{table}.csv").read_bytes())
+    return folder
+
+
+def test_a_changed_number_keeps_the_tables_made_from_the_theme_coding(tmp_path):
+    folder = _processed_copy(tmp_path, "run")
+    stats_tables.write_statistics(folder, SMALL)
+    theme_file = stats_tables.stats_dir(folder) / "theme_differences.csv"
+    stamp = theme_file.stat().st_mtime_ns
+    # one number in one policy sentence changes: the text changes, the theme coding does not
+    sentences = pd.read_csv(folder / "sentences.csv")
+    row = sentences.index[(sentences["role"] == "policy") & sentences["text"].str.contains("96")][0]
+    sentences.loc[row, "text"] = sentences.loc[row, "text"].replace("96", "97", 1)
+    sentences.to_csv(folder / "sentences.csv", index=False, lineterminator="\n")
+    said: list[str] = []
+    stats_tables.write_statistics(folder, SMALL, progress=said.append)
+    assert "theme tables: the coding did not change, kept" in said and "tfidf_terms" in said
+    assert theme_file.stat().st_mtime_ns == stamp
+    # the same bytes as statistics made from scratch on the changed sentences
+    fresh = _processed_copy(tmp_path, "fresh")
+    (fresh / "sentences.csv").write_bytes((folder / "sentences.csv").read_bytes())
+    stats_tables.write_statistics(fresh, SMALL)
+    for name in cross_city.TABLES:
+        a = stats_tables.stats_dir(folder) / f"{name}.csv"
+        assert a.read_bytes() == (stats_tables.stats_dir(fresh) / f"{name}.csv").read_bytes(), name
+    assert stats_tables.load_statistics(folder, SMALL) is not None  # the record names the new sentences
+
+
+def test_an_edited_table_or_new_parameters_are_made_again(tmp_path):
+    folder = _processed_copy(tmp_path, "run")
+    stats_tables.write_statistics(folder, SMALL)
+    peers = stats_tables.stats_dir(folder) / "peers.csv"
+    good = peers.read_bytes()
+    peers.write_text("edited\n", encoding="utf-8")
+    said: list[str] = []
+    stats_tables.write_statistics(folder, SMALL, progress=said.append)
+    assert peers.read_bytes() == good and "theme_shares" in said
+    said.clear()
+    stats_tables.write_statistics(folder, {**SMALL, "n_boot": 31}, progress=said.append)
+    assert "theme_shares" in said and "tfidf_terms" in said

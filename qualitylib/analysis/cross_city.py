@@ -19,7 +19,8 @@ import pandas as pd
 
 from . import clustering, differences, themes, tfidf
 
-__all__ = ["DEFAULTS", "TABLES", "N_PEERS", "statistics_parameters", "cross_city_tables", "nearest_peers_table"]
+__all__ = ["DEFAULTS", "TABLES", "THEME_TABLES", "N_PEERS", "statistics_parameters", "cross_city_tables",
+           "theme_tables", "tfidf_tables", "cities_compared", "nearest_peers_table"]
 
 #: The parameters the statistics depend on, with the values notebooks 03 and 04 declare by default
 #: (a test keeps the notebooks' parameter cells and these in step).
@@ -92,16 +93,47 @@ def cross_city_tables(sentences: pd.DataFrame, params: Mapping[str, Any] | None 
     """Input: policy sentences of every city in the comparison and the parameters (see
     :data:`DEFAULTS`). Output: the tables of :data:`TABLES`. Tables that need two (or three) cities
     are empty with fewer. ``progress`` is called with the name of each table as it starts."""
-    p = statistics_parameters(params)
     say = progress or (lambda name: None)
     say("theme coding")
     coded = themes.code_sentences(sentences)
+    out = theme_tables(coded, params, progress=progress)
+    out.update(tfidf_tables(sentences, params, n_cities=cities_compared(out), progress=progress))
+    return {name: out[name] for name in TABLES}
+
+
+#: The tables made from the theme-coded sentences (all but the TF-IDF terms, made from the text).
+THEME_TABLES = ("theme_shares", "theme_shares_sentence", "sentence_scope", "theme_differences", "silhouette",
+                "cluster_stability", "peers")
+
+
+def cities_compared(theme_part: Mapping[str, pd.DataFrame]) -> int:
+    """Input: :func:`theme_tables` output. Output: the number of cities compared."""
+    return int(theme_part["theme_shares"]["city"].nunique()) if len(theme_part["theme_shares"]) else 0
+
+
+def theme_tables(coded: pd.DataFrame, params: Mapping[str, Any] | None = None, *,
+                 progress: Callable[[str], None] | None = None) -> dict[str, pd.DataFrame]:
+    """Input: theme-coded policy sentences (:func:`qualitylib.analysis.themes.code_sentences`) and the
+    parameters. Output: the tables of :data:`THEME_TABLES`: they depend on the text only through the
+    coding, so a run whose coding did not change can keep them."""
+    p = statistics_parameters(params)
+    say = progress or (lambda name: None)
     with themes.reusing_block_sums():  # coded is not changed below
-        return _tables(sentences, coded, p, say)
+        return _theme_tables(coded, p, say)
 
 
-def _tables(sentences: pd.DataFrame, coded: pd.DataFrame, p: dict[str, Any],
-            say: Callable[[str], None]) -> dict[str, pd.DataFrame]:
+def tfidf_tables(sentences: pd.DataFrame, params: Mapping[str, Any] | None = None, *, n_cities: int,
+                 progress: Callable[[str], None] | None = None) -> dict[str, pd.DataFrame]:
+    """Input: policy sentences, the parameters and the number of cities compared. Output:
+    ``{"tfidf_terms": ...}`` (empty with fewer than two cities)."""
+    p = statistics_parameters(params)
+    if n_cities < 2:
+        return {"tfidf_terms": pd.DataFrame()}
+    (progress or (lambda name: None))("tfidf_terms")
+    return {"tfidf_terms": tfidf.tfidf_profile(sentences, top_n=p["top_n"])}
+
+
+def _theme_tables(coded: pd.DataFrame, p: dict[str, Any], say: Callable[[str], None]) -> dict[str, pd.DataFrame]:
     out: dict[str, pd.DataFrame] = {}
     say("theme_shares")
     out["theme_shares"] = themes.bootstrap_shares(coded, n_boot=p["n_boot"], seed=p["seed"],
@@ -112,7 +144,6 @@ def _tables(sentences: pd.DataFrame, coded: pd.DataFrame, p: dict[str, Any],
     wide = themes.to_wide(out["theme_shares"])
     n_cities = wide.shape[0]
     out["theme_differences"] = pd.DataFrame()
-    out["tfidf_terms"] = pd.DataFrame()
     out["silhouette"] = pd.DataFrame()
     out["cluster_stability"] = pd.DataFrame()
     if n_cities >= 2:
@@ -120,8 +151,6 @@ def _tables(sentences: pd.DataFrame, coded: pd.DataFrame, p: dict[str, Any],
         out["theme_differences"] = differences.pairwise_differences(
             coded, n_boot=p["n_boot_diff"], seed=p["seed"], alpha=p["alpha"], correction=p["correction"],
             block_depth=p["block_depth"])
-        say("tfidf_terms")
-        out["tfidf_terms"] = tfidf.tfidf_profile(sentences, top_n=p["top_n"])
     if n_cities >= 3:
         say("silhouette")
         sil = clustering.silhouette_by_k(wide, method=p["method"], metric=p["metric"])

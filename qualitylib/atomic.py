@@ -12,17 +12,19 @@ from pathlib import Path
 import pandas as pd
 
 
-def write_bytes_atomic(path: str | Path, data: bytes) -> Path:
-    """Input: destination path and content. Output: the path, written atomically (old file intact
-    until the new one is complete)."""
+def write_bytes_atomic(path: str | Path, data: bytes, *, sync: bool = True) -> Path:
+    """Input: destination path and content; ``sync=False`` skips the flush to disk (a cache entry that
+    can be made again: after a power cut it is at worst unreadable, never half-read). Output: the path,
+    written atomically (old file intact until the new one is complete)."""
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+            if sync:
+                fh.flush()
+                os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)
         os.replace(tmp, p)
     except BaseException:

@@ -11,7 +11,7 @@ from typing import Callable
 import pandas as pd
 
 from .analysis.indicator_table import build_indicator_table
-from .atomic import write_csv_atomic
+from .atomic import write_bytes_atomic, write_csv_atomic
 from .extract.codebook import load_codebook
 from .extract.documents_csv import apply_overrides, load_documents_csv
 from .extract.metadata import (
@@ -175,20 +175,10 @@ class DocumentCache:
         return item if isinstance(item, _Processed) else None
 
     def put(self, key: str, item: _Processed) -> None:
-        import os
         import pickle
-        import tempfile
 
         self.used.add(key)
-        self.folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{key}.", suffix=".tmp", dir=self.folder)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                pickle.dump(item, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.folder / f"{key}.pkl")
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_bytes_atomic(self.folder / f"{key}.pkl", pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL), sync=False)
 
     def prune(self) -> int:
         """Delete the entries this run did not use (files gone or changed). Output: how many."""

@@ -117,8 +117,17 @@ def profile_figures(profile: Profile, lang: str, which: Sequence[str] = PROFILE_
         diffs = profile.differences if not profile.differences.empty else None
         figures["emphasis"] = viz.city_emphasis_figure(profile.shares, profile.city, lang=lang, differences=diffs)
     if "peers" in which and not profile.peers.empty:
-        figures["peers"] = viz.nearest_peers_figure(profile.peers, profile.city, lang=lang, city_en=profile.city_en)
+        figures["peers"] = viz.nearest_peers_figure(profile.peers, profile.city, lang=lang, city_en=profile.city_en,
+                                                    n_places=_n_compared(profile))
     return figures
+
+
+def _n_compared(profile: Profile) -> int:
+    """How many places the peers were found among, the plan's own included: the places with theme
+    shares (the stored peers table keeps only each place's nearest few), else the pool."""
+    if not profile.shares.empty:
+        return int(profile.shares["city"].nunique())
+    return len(profile.pool)
 
 
 _TEXT = {
@@ -197,6 +206,11 @@ def profile_page(profile: Profile, lang: str, figure_src: Mapping[str, str]) -> 
     return Template(data_text("profile_page.html")).substitute(fill)
 
 
+#: figures whose margins are fitted to their labels when drawn: saved as they are, without the
+#: extra layout pass of bbox_inches='tight' (the picture is the same)
+_LAID_OUT = frozenset({"emphasis", "peers"})
+
+
 def write_profile(profile: Profile, lang: str, *, figures_dir: Path, reports_dir: Path,
                   formats: Sequence[str] = ("png",), first_lang: str = "zh",
                   figures: Sequence[str] = PROFILE_FIGURES) -> list[Path]:
@@ -205,14 +219,16 @@ def write_profile(profile: Profile, lang: str, *, figures_dir: Path, reports_dir
     import matplotlib.pyplot as plt
 
     from .viz import save_figure
+    from .viz.text_cache import cached_text
 
     written: list[Path] = []
     src: dict[str, str] = {}
     page = Path(reports_dir) / page_name(profile.slug, lang, first_lang)
     for name, fig in profile_figures(profile, lang, figures).items():
         try:
-            paths = save_figure(fig, Path(figures_dir) / f"{figure_stem(profile.slug, name)}_{lang}", formats,
-                                lang=lang)
+            with cached_text(fig):
+                paths = save_figure(fig, Path(figures_dir) / f"{figure_stem(profile.slug, name)}_{lang}", formats,
+                                    lang=lang, bbox_inches=None if name in _LAID_OUT else "tight")
         finally:
             plt.close(fig)
         written += paths
@@ -228,17 +244,33 @@ def write_profile(profile: Profile, lang: str, *, figures_dir: Path, reports_dir
 _SHARED: dict[str, Any] = {}  # read once in the parent; forked workers inherit it
 
 
-def _render(task: tuple[str, str]) -> tuple[str, str, list[str], str | None]:
-    doc_id, lang = task
+def _render(task: tuple[str, tuple[str, ...]]) -> list[tuple[str, str, list[str], str | None]]:
+    """One plan in every language asked for: its share of the tables is picked out once, not once
+    per language. Output: one (doc_id, lang, written paths, error or None) per language."""
+    doc_id, langs = task
     s = _SHARED
     try:
         profile = profile_inputs(s["tables"], s["stats"], s["national"], plan=doc_id, cities=s["cities"],
                                  slugs=s["slugs"])
-        paths = write_profile(profile, lang, figures_dir=s["figures_dir"], reports_dir=s["reports_dir"],
-                              formats=s["formats"], first_lang=s["first_lang"], figures=s["figures"])
-        return doc_id, lang, [str(p) for p in paths], None
     except Exception as exc:  # noqa: BLE001 - one plan's failure is reported, the others go on
-        return doc_id, lang, [], f"{type(exc).__name__}: {exc}"
+        return [(doc_id, lang, [], f"{type(exc).__name__}: {exc}") for lang in langs]
+    results = []
+    for lang in langs:
+        try:
+            paths = write_profile(profile, lang, figures_dir=s["figures_dir"], reports_dir=s["reports_dir"],
+                                  formats=s["formats"], first_lang=s["first_lang"], figures=s["figures"])
+            results.append((doc_id, lang, [str(p) for p in paths], None))
+        except Exception as exc:  # noqa: BLE001
+            results.append((doc_id, lang, [], f"{type(exc).__name__}: {exc}"))
+    return results
+
+
+def _by_plan(tasks: Sequence[tuple[str, str]]) -> list[tuple[str, tuple[str, ...]]]:
+    """(doc_id, lang) tasks grouped per plan, plans in order of first appearance."""
+    langs: dict[str, list[str]] = {}
+    for doc_id, lang in tasks:
+        langs.setdefault(doc_id, []).append(lang)
+    return [(doc_id, tuple(ls)) for doc_id, ls in langs.items()]
 
 
 def write_profiles(tables: Mapping[str, pd.DataFrame], stats: Mapping[str, pd.DataFrame], national: pd.DataFrame,
@@ -257,21 +289,25 @@ def write_profiles(tables: Mapping[str, pd.DataFrame], stats: Mapping[str, pd.Da
                    reports_dir=Path(reports_dir), formats=list(formats), first_lang=first_lang,
                    figures=list(figures))
     results: dict[tuple[str, str], tuple] = {}
+    plans = _by_plan(tasks)
+
+    def finished(batch: list[tuple[str, str, list[str], str | None]]) -> None:
+        for result in batch:
+            results[(result[0], result[1])] = result
+            if done:
+                done(result)
+
     try:
-        if jobs <= 1 or len(tasks) <= 1:
-            for task in tasks:
-                results[task] = _render(task)
-                if done:
-                    done(results[task])
+        if jobs <= 1 or len(plans) <= 1:
+            for plan in plans:
+                finished(_render(plan))
         else:
             import multiprocessing
 
             # fork: the workers inherit the tables instead of each reading them again
             with multiprocessing.get_context("fork").Pool(jobs) as pool:
-                for result in pool.imap_unordered(_render, tasks, chunksize=1):
-                    results[(result[0], result[1])] = result
-                    if done:
-                        done(result)
+                for batch in pool.imap_unordered(_render, plans, chunksize=1):
+                    finished(batch)
     finally:
         _SHARED.clear()
     return [results[t] for t in tasks]

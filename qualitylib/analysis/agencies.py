@@ -125,10 +125,12 @@ def agency_labels(lang: str = "zh") -> dict[str, str]:
     return out
 
 
+@lru_cache(maxsize=65536)
 def normalise(name: str) -> tuple[str, str, str]:
     """Input: one agency name as written (``市质监局``, ``各县(市)区人民政府``). Output: ``(code,
     successor_2018, kind)`` -- ``('quality_supervision', 'market_regulation', 'agency')``; a name
-    no pattern matches gives ``('other', 'other', 'agency')``."""
+    no pattern matches gives ``('other', 'other', 'agency')``. Remembered per name: a few hundred
+    names recur across thousands of notes."""
     for pattern, code, successor, kind in _table():
         if pattern.search(name):
             return code, successor, kind
@@ -138,6 +140,18 @@ def normalise(name: str) -> tuple[str, str, str]:
 def reform_period(issued: object) -> str:
     """Input: a plan's issue date (ISO string, Timestamp; NaN allowed). Output: ``pre_reform`` before
     :data:`REFORM_DATE`, ``post_reform`` on or after it, ``unknown`` without a date."""
+    if isinstance(issued, str):
+        return _reform_period_text(issued)
+    return _reform_period(issued)
+
+
+@lru_cache(maxsize=4096)
+def _reform_period_text(issued: str) -> str:
+    # date parsing costs ~1 ms a call and the same few hundred issue dates recur for every task
+    return _reform_period(issued)
+
+
+def _reform_period(issued: object) -> str:
     ts = pd.to_datetime(issued, errors="coerce")
     if pd.isna(ts):
         return "unknown"
@@ -198,6 +212,12 @@ def parse_note(note: object) -> list[dict[str, object]]:
     Rules in the module docstring."""
     if not isinstance(note, str) or not note.strip():
         return []
+    return [dict(r) for r in _parse_note(note)]
+
+
+@lru_cache(maxsize=16384)
+def _parse_note(note: str) -> tuple[dict[str, object], ...]:
+    # notes repeat across tasks (a few thousand distinct ones at 300 plans); callers get copies
     text = note.strip().strip("()（）。;；")
     clauses = [c.strip() for c in _split_outside(text, ",，;；") if c.strip()]
     verbs = [_clause_verb(c) for c in clauses]
@@ -223,7 +243,7 @@ def parse_note(note: object) -> list[dict[str, object]]:
     for r in rows:
         if r["role"] == "resp":
             r["role"] = "lead" if (not has_lead and sole) else "co"
-    return rows
+    return tuple(rows)
 
 
 def recover_note(text: object) -> str:
@@ -304,9 +324,12 @@ def agency_rows(tasks: pd.DataFrame, documents: pd.DataFrame | None = None, *,
         issued = dict(zip(documents["doc_id"], documents["issued"]))
     first = tasks.drop_duplicates("task_id")
     rows = []
+    periods: dict = {}
     for rec in first.itertuples(index=False):
-        period = reform_period(issued.get(rec.doc_id))
-        for r in parse_note(rec.note):
+        if rec.doc_id not in periods:
+            periods[rec.doc_id] = reform_period(issued.get(rec.doc_id))
+        period = periods[rec.doc_id]
+        for r in _parse_note(rec.note) if isinstance(rec.note, str) and rec.note.strip() else ():
             if names == "written" or (names == "by_date" and period != "post_reform"):
                 agency = r["code"]
             else:

@@ -22,7 +22,6 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
-from scipy.stats import rankdata
 
 __all__ = [
     "GROUP_KEY",
@@ -95,32 +94,47 @@ def match_national(table: pd.DataFrame, national: pd.DataFrame | None, window: i
         out[c] = pd.Series([pd.NA] * len(out), dtype=object)
     if national is None or national.empty or out.empty:
         return out
-    nat = national.copy()
+    nat = national.copy().reset_index(drop=True)
     nat["_h"] = pd.to_numeric(nat["horizon"], errors="coerce")
-    for i, row in out.iterrows():
-        year = pd.to_numeric(pd.Series([row.get("target_year")]), errors="coerce").iloc[0]
+    # the few national rows grouped by (code, series) once, instead of filtering the frame per city row
+    by_key: dict[tuple[str, str], list[tuple[int, float, str | None]]] = {}
+    nat_unit = nat["unit"] if "unit" in nat.columns else pd.Series(pd.NA, index=nat.index, dtype=object)
+    unit_missing = nat_unit.isna() | (nat_unit.astype(str) == "")
+    for j, (c, s_, h, u, miss) in enumerate(zip(nat["code"].astype(str), nat["series"].astype(str), nat["_h"],
+                                                 nat_unit.astype(str), unit_missing)):
+        by_key.setdefault((c, s_), []).append((j, float(h), None if miss else u))
+    years = (pd.to_numeric(out["target_year"], errors="coerce") if "target_year" in out.columns
+             else pd.Series(float("nan"), index=out.index))
+    units_out = out["unit"] if "unit" in out.columns else pd.Series(None, index=out.index, dtype=object)
+    picked = []
+    for code, series, unit, year in zip(out["code"].astype(str), out["series"].astype(str), units_out, years):
         if pd.isna(year):
+            picked.append(None)
             continue
-        cand = nat[(nat["code"].astype(str) == str(row["code"])) & (nat["series"].astype(str) == str(row["series"]))]
-        if cand.empty:
-            continue
-        unit = row.get("unit")
+        cands = by_key.get((code, series), [])
         if isinstance(unit, str) and unit:
-            cand = cand[cand["unit"].isna() | (cand["unit"].astype(str) == "") | (cand["unit"].astype(str) == unit)]
-        cand = cand[(cand["_h"] - year).abs() <= window]
-        if cand.empty:
+            cands = [c for c in cands if c[2] is None or c[2] == unit]
+        # nearest horizon, then the later one, then table order (the stable sort it replaces)
+        cands = [(abs(h - year), -h, j) for j, h, _u in cands if abs(h - year) <= window]
+        picked.append(min(cands)[2] if cands else None)
+    rows: dict[int, pd.Series] = {}
+    values = {c: [pd.NA] * len(out) for c in _NATIONAL_OUT}
+    for i, j in enumerate(picked):
+        if j is None:
             continue
-        cand = cand.assign(_d=(cand["_h"] - year).abs())
-        cand = cand.sort_values(["_d", "_h"], ascending=[True, False], kind="mergesort")
-        best = cand.iloc[0]
-        out.at[i, "nat_value"] = float(best["value"])
-        out.at[i, "nat_value_hi"] = best.get("value_hi", pd.NA) if "value_hi" in cand.columns else pd.NA
-        out.at[i, "nat_comparator"] = best.get("comparator", pd.NA)
-        out.at[i, "nat_unit"] = best.get("unit", pd.NA)
-        out.at[i, "nat_horizon"] = int(best["_h"])
-        out.at[i, "nat_source_zh"] = best.get("source_zh", pd.NA)
-        out.at[i, "nat_source_en"] = best.get("source_en", pd.NA)
-        out.at[i, "nat_checked"] = best.get("checked_against_primary", pd.NA)
+        best = rows.get(j)
+        if best is None:
+            best = rows[j] = nat.iloc[j]
+        values["nat_value"][i] = float(best["value"])
+        values["nat_value_hi"][i] = best.get("value_hi", pd.NA) if "value_hi" in nat.columns else pd.NA
+        values["nat_comparator"][i] = best.get("comparator", pd.NA)
+        values["nat_unit"][i] = best.get("unit", pd.NA)
+        values["nat_horizon"][i] = int(best["_h"])
+        values["nat_source_zh"][i] = best.get("source_zh", pd.NA)
+        values["nat_source_en"][i] = best.get("source_en", pd.NA)
+        values["nat_checked"][i] = best.get("checked_against_primary", pd.NA)
+    for c in _NATIONAL_OUT:
+        out[c] = pd.Series(values[c], index=out.index, dtype=object)
     return out
 
 
@@ -132,6 +146,15 @@ def _ambition_value(row: Mapping) -> float:
     if str(row.get("comparator")) == "range" and hi is not None and not pd.isna(hi):
         v = (v + float(hi)) / 2.0
     return -v if str(row.get("comparator")) in ("<=", "<") else v
+
+
+def _average_ranks(v: np.ndarray) -> np.ndarray:
+    """Input: floats. Output: their ranks, ties averaged, as ``scipy.stats.rankdata(v, 'average')``
+    gives them (all NaN when any value is NaN) -- without importing scipy.stats, which costs ~0.7 s in
+    every notebook kernel."""
+    if np.isnan(v).any():
+        return np.full(len(v), np.nan)
+    return pd.Series(v).rank(method="average").to_numpy(dtype=float)
 
 
 def ambition_scores(table: pd.DataFrame, method: str = "rank", min_cities: int = 2) -> pd.DataFrame:
@@ -156,7 +179,7 @@ def ambition_scores(table: pd.DataFrame, method: str = "rank", min_cities: int =
         v = g["_amb"].to_numpy(dtype=float)
         n = len(v)
         if method == "rank":
-            s = (rankdata(v, method="average") - 1) / (n - 1) if n > 1 else np.full(n, 0.5)
+            s = (_average_ranks(v) - 1) / (n - 1) if n > 1 else np.full(n, 0.5)
             if np.ptp(v) == 0:
                 s = np.full(n, 0.5)
         else:

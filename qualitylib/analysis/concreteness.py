@@ -83,7 +83,17 @@ def _intervals(sums: dict, keys: list, n_boot: int, seed: int, ci: float) -> dic
     rng = np.random.default_rng(seed)
     draws = boot_share_draws(sums, keys, int(n_boot), rng)
     a = (1.0 - ci) / 2.0
-    return {k: (np.quantile(d, a, axis=0), np.quantile(d, 1.0 - a, axis=0)) for k, d in draws.items()}
+    if not draws:
+        return {}
+    # one quantile call per bound over all keys side by side: each column is computed on its own, so
+    # the numbers are those of a call per key, without thousands of small calls (the bounds stay two
+    # scalar-q calls: a list of q rounds differently in the last bit)
+    ks = list(draws)
+    widths = [draws[k].shape[1] for k in ks]
+    stacked = np.concatenate([draws[k] for k in ks], axis=1)
+    lo, hi = np.quantile(stacked, a, axis=0), np.quantile(stacked, 1.0 - a, axis=0)
+    cuts = np.cumsum([0] + widths)
+    return {k: (lo[s:e], hi[s:e]) for k, s, e in zip(ks, cuts[:-1], cuts[1:])}
 
 
 def concreteness_shares(flags: pd.DataFrame, coded: pd.DataFrame, *, n_boot: int = 1000, seed: int = 0,
@@ -125,10 +135,13 @@ def concreteness_shares(flags: pd.DataFrame, coded: pd.DataFrame, *, n_boot: int
     theme_cols = ["all"] + [str(t) for t in themes]
     hits = wide[theme_cols].to_numpy(dtype=float)
     sums, meta = {}, {}
+    # (doc, block) pairs numbered once; per city they are renumbered in order of first appearance,
+    # as factorising the city's own pairs would (the bootstrap draws depend on that order)
+    pair_codes = pd.factorize(pd.MultiIndex.from_arrays([idx["doc_id"], idx["block"]]), sort=False)[0]
+    city_rows = idx.groupby("city", sort=True).indices
     for city in sorted(idx["city"].unique()):
-        rows = np.flatnonzero((idx["city"] == city).to_numpy())
-        sub = idx.iloc[rows]
-        bidx, bkeys = pd.factorize(pd.MultiIndex.from_arrays([sub["doc_id"], sub["block"]]), sort=False)
+        rows = city_rows[city]
+        bidx, bkeys = pd.factorize(pair_codes[rows], sort=False)
         for j, t in enumerate(theme_cols):
             h = hits[rows, j]
             if h.sum() == 0:

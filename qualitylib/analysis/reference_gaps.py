@@ -230,11 +230,14 @@ def _best(cands: list[dict]) -> dict | None:
     return sorted(cands, key=key)[0]
 
 
-def _candidates(row: Mapping, refs: pd.DataFrame, related: frozenset, *, year_col: str, kind_col: str | None,
-                window: int) -> list[dict]:
+def _candidates(row: Mapping, refs: Iterable[dict], related: frozenset, *, year_col: str, kind_col: str | None,
+                window: int, num=None) -> list[dict]:
+    """Input: a target row, the reference records of its code (``refs``: dicts, in table order).
+    Output: the comparable ones, each with its series match, years apart and grade."""
+    num = num or _numeric
     out = []
     code = _s(row["code"])
-    for r in refs[refs["code"].astype(str) == code].to_dict("records"):
+    for r in refs:
         if not _unit_ok(row.get("unit"), r.get("unit")):
             continue
         if kind_col and _s(r.get(kind_col)) and _s(r.get(kind_col)) != _s(row.get("kind")):
@@ -244,9 +247,42 @@ def _candidates(row: Mapping, refs: pd.DataFrame, related: frozenset, *, year_co
         rel = series_relation(code, row.get("series"), r.get("series"), related)
         if rel is None:
             continue
-        ty, ry = pd.to_numeric(row.get("target_year"), errors="coerce"), pd.to_numeric(r.get(year_col), errors="coerce")
+        ty, ry = num(row.get("target_year")), num(r.get(year_col))
         ya = float("nan") if pd.isna(ty) or pd.isna(ry) else abs(float(ry) - float(ty))
         out.append({"_ref": r, "series_match": rel, "years_apart": ya, "ref_year": ry, "grade": grade(rel, ya, window)})
+    return out
+
+
+def _numeric(v: object) -> object:
+    return pd.to_numeric(v, errors="coerce")
+
+
+def _memo_numeric():
+    """``pd.to_numeric(v, errors='coerce')`` of one cell, remembered per (type, value): the same few
+    years recur thousands of times and the pandas call costs more than the whole comparison."""
+    memo: dict = {}
+
+    def num(v: object) -> object:
+        try:
+            key = (type(v), v)
+            return memo[key]
+        except KeyError:
+            memo[key] = out = pd.to_numeric(v, errors="coerce")
+            return out
+        except TypeError:  # unhashable cell
+            return pd.to_numeric(v, errors="coerce")
+    return num
+
+
+def _records_by(frame: pd.DataFrame, *cols: str) -> dict[tuple, list[dict]]:
+    """Input: a frame and key columns. Output: its rows as dicts grouped by the string form of the
+    key columns (``astype(str)``, as the per-row filters compared them), table order kept."""
+    out: dict[tuple, list[dict]] = {}
+    if frame.empty:
+        return out
+    keys = zip(*(frame[c].astype(str).tolist() for c in cols))
+    for k, rec in zip(keys, frame.to_dict("records")):
+        out.setdefault(k, []).append(rec)
     return out
 
 
@@ -292,16 +328,22 @@ def reference_gaps(view: pd.DataFrame, *, national: pd.DataFrame | None = None, 
             cited[d] = set(g["targets_plan_title_zh"])
     nat = national if national is not None else pd.DataFrame(columns=["code", "series", "unit", "horizon", "value"])
     act = actuals if actuals is not None else pd.DataFrame(columns=["code", "series", "unit", "year", "value"])
+    # references looked up by key instead of filtering the frames once per target
+    num = _memo_numeric()
+    by_place = _records_by(places, "_ad", "code")
+    nat_by_code, act_by_code = _records_by(nat, "code"), _records_by(act, "code")
     rows = []
     for row in places.to_dict("records"):
         base = {c: row.get(c) for c in _OUT if c in row}
         base["adcode"] = row["_ad"]
         value = _point(row["value"], row.get("value_hi"), row.get("comparator"))
         found: list[tuple[str, dict, dict]] = []
+        code = _s(row["code"])
         # parent: nearest ancestor whose plan is in the corpus and has a comparable target
         for anc in _ancestors(row["_ad"], parents):
-            pv = places[places["_ad"] == anc]
-            best = _best(_candidates(row, pv, related, year_col="target_year", kind_col="kind", window=window))
+            pv = by_place.get((anc, code), [])
+            best = _best(_candidates(row, pv, related, year_col="target_year", kind_col="kind", window=window,
+                                     num=num))
             if best is not None:
                 r = best["_ref"]
                 found.append(("parent", best, {"ref_place": r.get("city"), "ref_source_zh": r.get("city"),
@@ -310,7 +352,8 @@ def reference_gaps(view: pd.DataFrame, *, national: pd.DataFrame | None = None, 
                                                "ref_comparator": r.get("comparator")}))
                 break
         # national: the cited plan's targets first
-        cands = _candidates(row, nat, related, year_col="horizon", kind_col=None, window=window)
+        cands = _candidates(row, nat_by_code.get((code,), []), related, year_col="horizon", kind_col=None,
+                            window=window, num=num)
         mine = [c for c in cands if _s(c["_ref"].get("source_zh")) in cited.get(row["doc_id"], set())]
         mine_best = _best(mine)
         best = mine_best or _best(cands)
@@ -321,7 +364,8 @@ def reference_gaps(view: pd.DataFrame, *, national: pd.DataFrame | None = None, 
                                              "ref_checked": _s(r.get("checked_against_primary")),
                                              "ref_value": float(r["value"]), "ref_comparator": r.get("comparator"),
                                              "plan_cited": mine_best is not None}))
-        best = _best(_candidates(row, act, related, year_col="year", kind_col=None, window=window))
+        best = _best(_candidates(row, act_by_code.get((code,), []), related, year_col="year", kind_col=None,
+                                 window=window, num=num))
         if best is not None:
             r = best["_ref"]
             found.append(("national_actual", best, {"ref_place": "national", "ref_source_zh": r.get("source_zh"),
@@ -329,7 +373,7 @@ def reference_gaps(view: pd.DataFrame, *, national: pd.DataFrame | None = None, 
                                                     "ref_value": float(r["value"]),
                                                     "ref_comparator": r.get("comparator")}))
         if not _missing(row.get("baseline")) and _s(row.get("kind")) == "level":
-            by = pd.to_numeric(row.get("baseline_year"), errors="coerce")
+            by = num(row.get("baseline_year"))
             found.append(("baseline", {"series_match": "same", "grade": "same", "ref_year": by,
                                        "years_apart": float("nan") if pd.isna(by) else abs(float(row["target_year"]) - by)},
                           {"ref_place": row.get("city"), "ref_value": float(row["baseline"]), "ref_comparator": "=",

@@ -53,13 +53,16 @@ def changes_over_time(table: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFr
         return pd.DataFrame(columns=["place", "city", *CHANGE_KEY, "doc_id", "horizon", "issued", "value", "change"])
     docs = documents.assign(place=place_key(documents))
     rows = table.merge(docs[["doc_id", "place"]], on="doc_id", how="inner")
-    out = []
-    for _, g in rows.groupby(["place", *CHANGE_KEY], sort=True, dropna=False):
-        if g["doc_id"].nunique() < 2:
-            continue
-        g = chronological(g)
-        g = g.assign(change=g["value"].diff())
-        out.append(g[["place", "city", *CHANGE_KEY, "doc_id", "horizon", "issued", "value", "change"]])
-    if not out:
+    keys = ["place", *CHANGE_KEY]
+    # one sort and one grouped diff instead of a Python loop over every (place, key) group
+    multi = rows.groupby(keys, sort=False, dropna=False)["doc_id"].transform("nunique") >= 2
+    rows = rows[multi]
+    if rows.empty:
         return pd.DataFrame(columns=["place", "city", *CHANGE_KEY, "doc_id", "horizon", "issued", "value", "change"])
-    return pd.concat(out, ignore_index=True)
+    order = pd.DataFrame({"h": pd.to_numeric(rows["horizon"], errors="coerce").fillna(0),
+                          "i": rows["issued"].astype("string").fillna(""), "d": rows["doc_id"].astype(str)},
+                         index=rows.index)
+    # groups in the order groupby(sort=True) visits them, each in chronological order (as chronological())
+    rows = rows.join(order).sort_values([*keys, "h", "i", "d"], kind="mergesort", na_position="last")
+    rows = rows.assign(change=rows.groupby(keys, sort=False, dropna=False)["value"].diff())
+    return rows[["place", "city", *CHANGE_KEY, "doc_id", "horizon", "issued", "value", "change"]].reset_index(drop=True)

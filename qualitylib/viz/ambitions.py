@@ -433,8 +433,9 @@ def _heatmap_pages(scores, info, facets, lang, title, sub, min_cities, per_page)
             for grp, r in cell.loc[c].iterrows():
                 gi = col[grp]
                 mat[ci, gi] = float(r["score"])
+                # inside its cell: cannot move the layout, so the layout passes need not measure it
                 ax.text(gi, ci, target_text(r, lang).replace(" ", ""), ha="center", va="center", fontsize=6,
-                        color="white" if r["score"] > 0.6 else "black")
+                        color="white" if r["score"] > 0.6 else "black").set_in_layout(False)
         ax.imshow(np.ma.masked_invalid(mat), cmap=cmap.with_extremes(bad="0.95"), vmin=0, vmax=1,
                   aspect="auto", interpolation="nearest")
         ax.set_yticks(range(len(part)))

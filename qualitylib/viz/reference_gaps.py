@@ -92,8 +92,10 @@ def _rows(gaps: pd.DataFrame) -> list[tuple[tuple, pd.DataFrame]]:
     for c in _ROW_KEY:
         g[c] = g[c].fillna("").astype(str)
     order = g.drop_duplicates(_ROW_KEY).sort_values(["measure", "code", "series", "city_en"], kind="mergesort")
-    return [(tuple(r[c] for c in _ROW_KEY), g[(g[_ROW_KEY] == pd.Series(r)[_ROW_KEY]).all(axis=1)])
-            for _, r in order.iterrows()]
+    # each target's rows by one grouping, not by comparing the whole frame once per target
+    where = g.groupby(_ROW_KEY, sort=False).indices
+    keys = zip(*(order[c].tolist() for c in _ROW_KEY))
+    return [(key, g.iloc[where[key]]) for key in keys]
 
 
 def _row_label(r: dict, lang: str) -> str:
@@ -203,7 +205,7 @@ def _sorted_by_gap(rows):
     """Rows of one measure grouped by indicator (code, series), largest signed gap first within it."""
     def key(item):
         (_doc, code, series, _kind, _unit), g = item
-        vals = [_signed(r) for r in g.to_dict("records")]
+        vals = [-float(x) if str(c) in ("<=", "<") else float(x) for x, c in zip(g["gap"], g["comparator"])]
         return (code, series, -max(vals))
     return sorted(rows, key=key)
 

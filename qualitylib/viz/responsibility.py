@@ -220,8 +220,10 @@ def plot_agency_theme_matrix(counts: pd.DataFrame, *, ax: Axes | None = None, la
     v = wide.to_numpy(dtype=float)
     ax.imshow(np.where(v > 0, v, np.nan), cmap="Blues", aspect="auto", vmin=0, vmax=max(1.0, v.max()) * 1.15)
     for i, j in zip(*np.nonzero(v)):
+        # a count sits inside its cell, so it cannot move the layout: leaving it out of the layout
+        # passes (tight_layout, the saved figure's tight bbox) saves measuring hundreds of texts twice
         ax.text(j, i, f"{int(v[i, j])}", ha="center", va="center", fontsize=8,
-                color="white" if v[i, j] > 0.6 * v.max() else "0.1")
+                color="white" if v[i, j] > 0.6 * v.max() else "0.1").set_in_layout(False)
     ax.set_xticks(range(v.shape[1]))
     ax.set_xticklabels(wide.columns, rotation=90, fontsize=8)
     ax.set_yticks(range(v.shape[0]))
@@ -309,7 +311,10 @@ def plot_agency_theme_network(graph, *, ax: Axes | None = None, lang: str = "zh"
 
     pos = {n: (0.0, y) for n, y in ys(agencies).items()} | {n: (1.0, y) for n, y in ys(themes).items()}
     wmax = max(d["weight"] for _, _, d in graph.edges(data=True))
-    for u, v, d in sorted(graph.edges(data=True), key=lambda e: (e[2].get("lead", 0) > 0, e[2]["weight"])):
+    # agency -> theme, ties broken by name: the subgraph's edge order follows set order, which changes
+    # with Python's string hashing from one process to the next (and so did the drawn image)
+    edges = [(u, v, d) if u[0] == "agency" else (v, u, d) for u, v, d in graph.edges(data=True)]
+    for u, v, d in sorted(edges, key=lambda e: (e[2].get("lead", 0) > 0, e[2]["weight"], str(e[0][1]), str(e[1][1]))):
         (x0, y0), (x1, y1) = pos[u], pos[v]
         lead = d.get("lead", 0) > 0
         ax.plot([x0, x1], [y0, y1], color="#1f4e79" if lead else "#9db4cc",

@@ -22,6 +22,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from .labels import fill, wrap_lines
+from .text_cache import cached_text
 
 __all__ = [
     "TITLE_PT",
@@ -81,7 +82,8 @@ def tight_below_header(fig: Figure, top: float, bottom: float = 0.0, **kwargs: A
     st = fig._suptitle
     if st is not None:
         st.set_in_layout(False)
-    fig.tight_layout(rect=(0, bottom, 1, top), **kwargs)
+    with cached_text(fig):  # the layout measures every label: the same sizes, from the process's cache
+        fig.tight_layout(rect=(0, bottom, 1, top), **kwargs)
     if st is not None:
         st.set_in_layout(True)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 
 from ..analysis.themes import city_en_map
 from .labels import city_colors, city_name, city_order, text
@@ -18,6 +19,25 @@ from .style import despine, styled
 __all__ = ["tfidf_terms_figure", "tfidf_terms_figures"]
 
 _BLUE = "#1f4e79"
+
+
+def keep_outer_labels_in_layout(labels: list[Text], renderer) -> None:
+    """Leave in the layout only the labels that reach farthest left, right, up and down; take the rest out.
+
+    Their bounding boxes' union is unchanged, so ``tight_layout``, the placement of axis labels and
+    ``bbox_inches='tight'`` give exactly the same numbers -- and the same image -- while each of them
+    lays out a handful of texts instead of every tick label (text layout with the CJK font was most
+    of the time of a many-panel page). Call it only for labels that keep their relative places
+    when the axes are resized: fixed tick positions, or a layout that is final."""
+    shown = [t for t in labels if t.get_visible() and t.get_in_layout() and t.get_text()]
+    if len(shown) <= 4:
+        return
+    boxes = np.array([t.get_window_extent(renderer).extents for t in shown])  # x0, y0, x1, y1
+    keep = {int(boxes[:, 0].argmin()), int(boxes[:, 1].argmin()), int(boxes[:, 2].argmax()),
+            int(boxes[:, 3].argmax())}
+    for i, t in enumerate(shown):
+        if i not in keep:
+            t.set_in_layout(False)
 
 
 @styled
@@ -72,7 +92,13 @@ def tfidf_terms_figures(tfidf: pd.DataFrame, *, lang: str = "zh", ncols: int = 3
             despine(ax)
         for ax in list(axes.flat)[len(part):]:
             ax.set_axis_off()
+        renderer = fig.canvas.get_renderer()
+        used = list(axes.flat)[:len(part)]
+        for ax in used:  # y ticks are fixed: the outer labels stay outer whatever size the layout gives
+            keep_outer_labels_in_layout(ax.get_yticklabels(), renderer)
         tight_below_header(fig, top)
+        for ax in used:  # x ticks follow the panel width: only once it is final
+            keep_outer_labels_in_layout(ax.get_xticklabels(), renderer)
         return fig
 
     return FigurePages(page_keys(len(chunks)), draw, lang)

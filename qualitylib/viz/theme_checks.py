@@ -20,6 +20,7 @@ from .labels import city_colors, city_name, city_order, text, theme_labels
 from .layout import new_axes, tight_below_header, titled_figure
 from .scale import MANY, scale_text
 from .style import despine, styled
+from .terms import keep_outer_labels_in_layout
 
 __all__ = ["plot_theme_accuracy", "theme_accuracy_figure", "differences_figure"]
 
@@ -147,17 +148,29 @@ def _draw_pair(ax: Axes, d: pd.DataFrame, themes: list[str], colors: Mapping[str
     for i in range(0, len(themes), 2):
         ax.axhspan(i - 0.5, i + 0.5, color="0.96", zorder=0)
     ax.axvline(0, color="0.35", lw=0.8, zorder=1)
+    # one collection of bars and one line of dots per marker style, not two artists per theme: with
+    # twenty panels the artists, not the drawing, took the time (rows never overlap, so the image is the same)
+    bars: list[tuple[float, float, float, object, float]] = []
+    dots: dict[tuple, tuple[list[float], list[float]]] = {}
     for yy, r in zip(y, d.itertuples()):
         if bool(r.credible):
             color = (colors[r.city_a if r.diff > 0 else r.city_b] if colors is not None
                      else _PAIR[0 if r.diff > 0 else 1])
-            ax.hlines(yy, r.lo * 100, r.hi * 100, color=color, lw=2.0, zorder=2)
-            ax.plot(r.diff * 100, yy, "o", color=color, ms=5.5, zorder=3)
+            bars.append((yy, r.lo * 100, r.hi * 100, color, 2.0))
+            style = (("color", color), ("ms", 5.5))
         else:
-            ax.hlines(yy, r.lo * 100, r.hi * 100, color="0.75", lw=1.2, zorder=2)
+            bars.append((yy, r.lo * 100, r.hi * 100, "0.75", 1.2))
             nominal = r.p < alpha
-            ax.plot(r.diff * 100, yy, "o", ms=5 if nominal else 3.5, zorder=3,
-                    mfc="white" if nominal else "0.55", mec="0.2" if nominal else "0.55", mew=1.2)
+            style = (("ms", 5 if nominal else 3.5), ("mfc", "white" if nominal else "0.55"),
+                     ("mec", "0.2" if nominal else "0.55"), ("mew", 1.2))
+        xs, ys = dots.setdefault(style, ([], []))
+        xs.append(r.diff * 100)
+        ys.append(yy)
+    if bars:
+        yy, lo, hi, color, lw = zip(*bars)
+        ax.hlines(yy, lo, hi, colors=list(color), linewidths=list(lw), zorder=2)
+    for style, (xs, ys) in dots.items():
+        ax.plot(xs, ys, "o", zorder=3, **dict(style))
 
 
 def _oriented(diffs: pd.DataFrame, rank: Mapping[str, int]) -> pd.DataFrame:
@@ -265,5 +278,11 @@ def differences_figure(diffs: pd.DataFrame, *, lang: str = "zh", city_en: Mappin
     h_in = fig.get_size_inches()[1]
     fig.text(0.5, 0.42 / h_in, T["diff_x"], ha="center", va="center", fontsize=10)
     fig.legend(handles=handles, loc="lower center", ncol=3, frameon=False, fontsize=9)
+    renderer = fig.canvas.get_renderer()
+    drawn = list(axes.flat)[:len(pairs)]
+    for ax in axes[:, 0]:  # theme ticks are fixed: the outer labels stay outer through the layout
+        keep_outer_labels_in_layout(ax.get_yticklabels(), renderer)
     tight_below_header(fig, top, bottom=0.6 / h_in)
+    for ax in drawn:  # x ticks follow the panel width: only once it is final
+        keep_outer_labels_in_layout(ax.get_xticklabels(), renderer)
     return fig

@@ -315,9 +315,19 @@ def snapshot(folder: Path) -> dict[str, tuple[int, int, int]]:
     return out
 
 
+#: What a run keeps for the next one, not an output: the run record (it notes how long each notebook
+#: took) and the pipeline's per-document cache (pickles made in a worker and in the runner differ in bytes).
+BOOKKEEPING = (".qualitylib-record.json", ".qualitylib-cache/")
+
+
 def digests(folder: Path) -> dict[str, str]:
-    """relative path -> sha256 of every output file."""
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in _files(folder)}
+    """relative path -> sha256 of every output file (bookkeeping aside, see :data:`BOOKKEEPING`)."""
+    out = {}
+    for p in _files(folder):
+        rel = p.relative_to(folder).as_posix()
+        if not rel.startswith(BOOKKEEPING):
+            out[rel] = hashlib.sha256(p.read_bytes()).hexdigest()
+    return out
 
 
 def compare(a: dict[str, str], b: dict[str, str], limit: int = 5) -> dict:

@@ -129,6 +129,9 @@ def test_compare_outputs(br, tmp_path):
         (root / "figures").mkdir(parents=True)
         (root / "figures" / "x.png").write_bytes(b"png")
         (root / ".qualitylib.lock").write_text("1")  # not an output
+        (root / ".qualitylib-cache" / "documents").mkdir(parents=True)  # bookkeeping: other bytes each run
+        (root / ".qualitylib-cache" / "documents" / "k.pkl").write_bytes(str(root).encode())
+        (root / ".qualitylib-record.json").write_text(str(root))
     assert br.compare(br.digests(a), br.digests(b)) == {
         "identical": True, "files": 1, "n_differ": 0, "differ": [], "only_first": [], "only_second": []}
     (b / "figures" / "x.png").write_bytes(b"PNG")

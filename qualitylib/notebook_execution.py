@@ -49,9 +49,20 @@ def clean_notebook(nb: Any, output_name: str | None = None, input_name: str | No
     return nb
 
 
+def _without_iri_checker() -> None:
+    """Keep ``rfc3987_syntax`` from being imported in this process. jsonschema (under nbformat's
+    validator) imports it, when installed (JupyterLab brings it), only to check the "iri" string
+    format, which no notebook schema uses; importing it builds a grammar and took 3 of the 4.5 s that
+    importing papermill costs the runner before its first notebook."""
+    import sys
+
+    sys.modules.setdefault("rfc3987_syntax", None)  # None: `import rfc3987_syntax` raises ImportError
+
+
 def export_html(nb: Any, title: str) -> str:
     """HTML export of a (cleaned) notebook with nbconvert's ``HTMLExporter``; deterministic for a
     given notebook (the title is passed in rather than taken from a path)."""
+    _without_iri_checker()
     from nbconvert import HTMLExporter
 
     body, _ = HTMLExporter().from_notebook_node(nb, resources={"metadata": {"name": title}})
@@ -120,6 +131,7 @@ def execute(run: NotebookRun, source: Path, *, kernel_name: str, export: bool = 
     with papermill into a temporary file, then writes the cleaned executed copy (kept also when a cell
     fails, with the error in it) and its HTML export atomically, and records ``seconds`` and ``error``
     on ``run``."""
+    _without_iri_checker()
     import nbformat
     import papermill as pm
 

@@ -32,7 +32,7 @@ from .atomic import write_text_atomic
 from .resources import data_text
 from .tables import filter_cities, pick_plan, plan_slugs
 
-__all__ = ["PROFILE_FIGURES", "Profile", "profile_inputs", "profile_figures", "figure_stem", "page_name",
+__all__ = ["PROFILE_FIGURES", "Profile", "ProfileIndex", "profile_inputs", "profile_figures", "figure_stem", "page_name",
            "profile_page", "write_profile", "write_profiles", "TARGET_COLUMNS", "OTHER_COLUMNS"]
 
 PROFILE_FIGURES = ("targets", "emphasis", "peers")
@@ -74,33 +74,66 @@ def page_name(slug: str, lang: str, first_lang: str) -> str:
     return f"04_city_profile_{slug}{'' if lang == first_lang else '_' + lang}.html"
 
 
+class ProfileIndex:
+    """Where each plan's and each city's rows are in the big tables, found once for a run's hundreds of
+    profiles: picking them out with a comparison over the whole table per plan (332,325 differences
+    at 300 documents) took most of the time spent deciding which pages were out of date. Rows come
+    out in table order with their index, exactly as the boolean selections give them."""
+
+    def __init__(self, tables: Mapping[str, pd.DataFrame], stats: Mapping[str, pd.DataFrame]) -> None:
+        self.tables, self.stats = tables, stats
+        self._positions: dict[tuple[str, str], dict[Any, Any]] = {}
+        self._pools: dict[tuple[str, ...], tuple[pd.DataFrame, dict[str, str]]] = {}
+
+    def _where(self, frame: pd.DataFrame, name: str, column: str) -> dict[Any, Any]:
+        key = (name, column)
+        if key not in self._positions:
+            self._positions[key] = frame.groupby(column, sort=False, dropna=True).indices if len(frame) else {}
+        return self._positions[key]
+
+    def rows(self, frame: pd.DataFrame, name: str, columns: Sequence[str], value: Any) -> pd.DataFrame:
+        """The rows of ``frame`` (called ``name``) where any of ``columns`` holds ``value``."""
+        import numpy as np
+
+        found = [self._where(frame, name, c)[value] for c in columns if value in self._where(frame, name, c)]
+        return frame.iloc[np.unique(np.concatenate(found)) if found else np.array([], dtype=int)]
+
+    def pool_shares(self, shares: pd.DataFrame, pool: list[str]) -> tuple[pd.DataFrame, dict[str, str]]:
+        """The theme shares of the pool's cities and their pinyin names (the same for every plan)."""
+        key = tuple(pool)
+        if key not in self._pools:
+            kept = shares[shares["city"].isin(pool)] if not shares.empty else shares
+            self._pools[key] = (kept, city_en_map(kept) if not kept.empty else {})
+        return self._pools[key]
+
+
 def profile_inputs(tables: Mapping[str, pd.DataFrame], stats: Mapping[str, pd.DataFrame], national: pd.DataFrame,
                    *, plan: str = "", city: str = "", cities: Sequence[str] = (),
-                   slugs: Mapping[str, str] | None = None) -> Profile:
+                   slugs: Mapping[str, str] | None = None, index: ProfileIndex | None = None) -> Profile:
     """Input: processed tables (``documents, indicator_table, targets``), the cross-city statistics of
     the comparison pool (:mod:`qualitylib.stats_tables`), national targets, the plan (doc_id) or city
-    to profile, and the pool's cities (empty: all). Output: :class:`Profile`."""
+    to profile, and the pool's cities (empty: all); for many plans, a :class:`ProfileIndex` of the same
+    tables and statistics (the result is the same). Output: :class:`Profile`."""
     documents = tables["documents"]
     doc = pick_plan(documents, plan=plan, city=city)
     doc_id, name = str(doc["doc_id"]), str(doc["city"])
     pool = (sorted(set(filter_cities(documents, list(cities))["city"]) | {name}) if cities
             else sorted(set(documents["city"].astype(str))))
+    index = index or ProfileIndex(tables, stats)
     table = tables["indicator_table"]
-    plan_table = table[table["doc_id"] == doc_id]
-    targets = tables["targets"]
-    others = targets[(targets["doc_id"] == doc_id) & (targets["code"] == "other")]
-    shares = stats["theme_shares"]
-    shares = shares[shares["city"].isin(pool)] if not shares.empty else shares
+    plan_table = index.rows(table, "indicator_table", ["doc_id"], doc_id)
+    of_plan = index.rows(tables["targets"], "targets", ["doc_id"], doc_id)
+    others = of_plan[of_plan["code"] == "other"]
+    shares, city_en = index.pool_shares(stats["theme_shares"], pool)
     diffs = stats["theme_differences"]
     if not diffs.empty:
-        diffs = diffs[(diffs["city_a"] == name) | (diffs["city_b"] == name)]
+        diffs = index.rows(diffs, "theme_differences", ["city_a", "city_b"], name)
     peers = stats["peers"]
     if not peers.empty:
-        peers = peers[peers["city"] == name].drop(columns="city").reset_index(drop=True)
+        peers = index.rows(peers, "peers", ["city"], name).drop(columns="city").reset_index(drop=True)
     return Profile(doc=doc, doc_rows=documents[documents["doc_id"] == doc_id], slug=(slugs or plan_slugs(documents))[doc_id], pool=pool, plan_table=plan_table,
                    with_national=match_national(plan_table, national), others=others, shares=shares,
-                   differences=diffs, peers=peers,
-                   city_en=city_en_map(shares) if not shares.empty else {})
+                   differences=diffs, peers=peers, city_en=dict(city_en))
 
 
 def profile_figures(profile: Profile, lang: str, which: Sequence[str] = PROFILE_FIGURES) -> dict[str, Any]:
@@ -251,7 +284,7 @@ def _render(task: tuple[str, tuple[str, ...]]) -> list[tuple[str, str, list[str]
     s = _SHARED
     try:
         profile = profile_inputs(s["tables"], s["stats"], s["national"], plan=doc_id, cities=s["cities"],
-                                 slugs=s["slugs"])
+                                 slugs=s["slugs"], index=s["index"])
     except Exception as exc:  # noqa: BLE001 - one plan's failure is reported, the others go on
         return [(doc_id, lang, [], f"{type(exc).__name__}: {exc}") for lang in langs]
     results = []
@@ -284,7 +317,7 @@ def write_profiles(tables: Mapping[str, pd.DataFrame], stats: Mapping[str, pd.Da
     import matplotlib
 
     matplotlib.use("Agg")
-    _SHARED.update(tables=tables, stats=stats, national=national, cities=list(cities),
+    _SHARED.update(tables=tables, stats=stats, national=national, cities=list(cities), index=ProfileIndex(tables, stats),
                    slugs=plan_slugs(tables["documents"]), figures_dir=Path(figures_dir),
                    reports_dir=Path(reports_dir), formats=list(formats), first_lang=first_lang,
                    figures=list(figures))

@@ -26,7 +26,7 @@ import pandas as pd
 
 from .notebook_execution import NotebookRun, execute
 from .progress import Progress
-from .records import BuildRecord, code_fingerprint, digest
+from .records import BuildRecord, code_fingerprint, digest, exact_digest
 from .stats_tables import stats_dir
 from .tables import filter_cities, plan_slugs
 
@@ -120,6 +120,42 @@ def _processed_files(config) -> list[Path]:
     return [Path(config.processed_dir) / f"{name}.csv" for name in PROCESSED_CSVS]
 
 
+def in_child(work: Callable[..., Any], *args: Any) -> Any:
+    """``work(*args)`` in a new Python process, and its result. The CPU-heavy steps (the theme check, the
+    statistics) run there, not in the runner: in the runner they would hold the interpreter lock that the
+    threads talking to notebook kernels need, and the notebooks beside them would crawl. The process is
+    spawned, not forked (forking a process with threads can copy a lock some thread holds), so ``work``
+    and its arguments must be picklable: a module-level function and plain values."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as child:
+        return child.submit(work, *args).result()
+
+
+def _theme_check_in_child(processed_dir: Path, gold: Path, seed: int, repeats: int) -> None:
+    from .stats_tables import theme_check
+
+    theme_check(processed_dir, gold, seed=seed, n_repeats=repeats, write=True)
+
+
+def _statistics_in_child(processed_dir: Path, params: dict[str, Any]) -> tuple[list[str], list[Path]]:
+    from .stats_tables import write_statistics
+
+    said: list[str] = []
+    written = write_statistics(processed_dir, params, progress=said.append)
+    return said, written
+
+
+def _release_in_child(processed_dir: Path, version: str, accuracy: dict | None, gold: Path | None,
+                      citation_path: Path | None) -> tuple[dict | None, list[Path]]:
+    from .release import write_release
+
+    if accuracy is None and gold is not None:
+        accuracy = measure_accuracy(pd.read_csv(Path(processed_dir) / "targets.csv"), gold)
+    return accuracy, write_release(processed_dir, version, accuracy=accuracy, citation_path=citation_path)
+
+
 def theme_check_path(config) -> Path:
     """The hand-coded theme sample the coder is checked against: the ``theme_gold`` parameter, or the
     project's ``data/annotations/themes_dev.csv``."""
@@ -135,7 +171,7 @@ def theme_check_step(config, record: BuildRecord, log: Callable[[str], None]) ->
     document of the corpus, so it is redone only when the sample, the seed, the repeats or the code change."""
     from .analysis.cross_city import DEFAULTS
     from .release import CV_REPEATS
-    from .stats_tables import theme_check, theme_check_files
+    from .stats_tables import theme_check_files
 
     gold = theme_check_path(config)
     if not gold.is_file():
@@ -147,7 +183,7 @@ def theme_check_step(config, record: BuildRecord, log: Callable[[str], None]) ->
     if record.up_to_date("theme_check", inputs):
         log("theme check: up to date")
         return
-    theme_check(config.processed_dir, gold, seed=seed, n_repeats=repeats, write=True)
+    in_child(_theme_check_in_child, config.processed_dir, gold, seed, repeats)
     record.record("theme_check", inputs, theme_check_files(config.processed_dir))
     log(f"theme check: cross-validation of the theme coder against {gold.name} -> {stats_dir(config.processed_dir)}")
 
@@ -156,7 +192,6 @@ def release_step(config, record: BuildRecord, log: Callable[[str], None]) -> Non
     """Processed tables (and the stored theme check) -> ``datapackage.json``, ``README.md`` (with the
     accuracy against the hand annotation) and ``CITATION.cff``."""
     from . import __version__
-    from .release import write_release
     from .stats_tables import theme_check_files
 
     # CITATION.cff is not an input although the release reads it: the release rewrites it
@@ -166,13 +201,11 @@ def release_step(config, record: BuildRecord, log: Callable[[str], None]) -> Non
     if record.up_to_date("release", inputs):
         log("release: up to date")
         return
-    accuracy = config.accuracy
-    if accuracy is None and config.gold:
-        accuracy = measure_accuracy(pd.read_csv(Path(config.processed_dir) / "targets.csv"), config.gold)
+    accuracy, written = in_child(_release_in_child, config.processed_dir, __version__, config.accuracy,
+                                 Path(config.gold) if config.gold else None, config.citation_path)
     if accuracy:
         log(f"accuracy against {Path(config.gold).name if config.gold else 'given numbers'}: "
             f"precision {accuracy.get('precision', float('nan')):.3f}, recall {accuracy.get('recall', float('nan')):.3f}")
-    written = write_release(config.processed_dir, __version__, accuracy=accuracy, citation_path=config.citation_path)
     record.record("release", inputs, written)
     log(f"release: {', '.join(p.name for p in written)}")
 
@@ -182,7 +215,6 @@ def statistics_step(config, record: BuildRecord, log: Callable[[str], None]) -> 
     once for every notebook and profile of the run. Output: None, or what went wrong (bad parameters:
     the run goes on and fails where the statistics are needed, naming the notebook and cell)."""
     from .analysis.cross_city import statistics_parameters
-    from .stats_tables import write_statistics
 
     params = statistics_parameters(config.notebook_params())
     sentences = Path(config.processed_dir) / "sentences.csv"
@@ -192,7 +224,9 @@ def statistics_step(config, record: BuildRecord, log: Callable[[str], None]) -> 
         return None
     log("statistics: theme shares, differences, TF-IDF, clustering, peers (once for all notebooks) ...")
     try:
-        written = write_statistics(config.processed_dir, params, progress=lambda name: log(f"  statistics: {name}"))
+        said, written = in_child(_statistics_in_child, config.processed_dir, params)
+        for name in said:
+            log(f"  statistics: {name}")
     except Exception as exc:  # noqa: BLE001 - reported; the notebooks then compute (and fail) in a named cell
         record.forget("statistics")
         message = f"statistics failed: {type(exc).__name__}: {exc}"
@@ -261,8 +295,8 @@ def notebook_job(config, run: NotebookRun, record: BuildRecord, log: Callable[[s
 @dataclass
 class Job:
     """One step of a run for :func:`run_jobs`: ``work()`` once every job named in ``after`` has finished.
-    ``in_process``: the work is Python in the runner itself (the statistics, the release), not a kernel
-    it waits on; two such jobs at once would only take turns on the interpreter lock."""
+    ``in_process``: the runner's own work (the theme check, the statistics, the release, each in a child
+    process), not a notebook kernel; one at a time, so that notebooks always have the other cores."""
 
     name: str
     work: Callable[[], Any]
@@ -354,9 +388,10 @@ def profile_steps(config, record: BuildRecord, log: Callable[[str], None]) -> li
     shared = digest("profile", code_fingerprint(), formats, langs[0], config.page_figures, stats["theme_shares"],
                     national, str(Path(os.path.relpath(config.figures_dir, config.reports_dir))))
     keys, stale = {}, []
+    index = profiles.ProfileIndex(tables, stats)
     for doc_id, slug, _ in plans:
-        p = profiles.profile_inputs(tables, stats, national, plan=doc_id, cities=cities, slugs=slugs)
-        plan_key = digest(shared, slug, p.doc_rows, p.with_national, p.others, p.differences, p.peers, p.pool)
+        p = profiles.profile_inputs(tables, stats, national, plan=doc_id, cities=cities, slugs=slugs, index=index)
+        plan_key = exact_digest(shared, slug, p.doc_rows, p.with_national, p.others, p.differences, p.peers, p.pool)
         for lang in langs:
             step = f"profile:{slug}:{lang}"
             keys[step] = digest(plan_key, lang)

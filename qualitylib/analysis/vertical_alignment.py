@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .indicator_table import chronological, place_key
+from .indicator_table import place_key
 
 #: reference_gaps' ``ambition`` (is the local target more demanding?) read as a relation to the reference
 RELATIONS = {"equal": "copies", "more": "exceeds", "less": "falls short"}

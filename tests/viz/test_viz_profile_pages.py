@@ -237,3 +237,31 @@ def test_write_profiles_draws_each_plan_once_per_language_in_task_order(tables, 
     assert [(d, lang) for d, lang, *_ in out] == tasks and all(err is None for *_, err in out)
     assert sorted(seen) == sorted(out) and sorted(picked) == sorted(docs)  # one pick per plan, not per page
     assert all(len(paths) == 3 for _, _, paths, _ in out)  # two figures and the page
+
+
+def test_the_profile_index_picks_the_same_rows_as_a_selection_per_plan():
+    """profile_inputs with a ProfileIndex (a run's hundreds of pages) gives frames equal, with their
+    index, to the boolean selections it replaces."""
+    from pathlib import Path
+
+    from qualitylib.analysis.cross_city import DEFAULTS
+    from qualitylib.stats_tables import statistics
+    from qualitylib.tables import load_national, load_processed, plan_slugs
+
+    root = Path(__file__).resolve().parents[2]
+    tables = load_processed(root / "data" / "processed")
+    stats, _ = statistics(root / "data" / "processed", dict(DEFAULTS), cities=[])
+    national = load_national(root / "data" / "external" / "national_targets.csv")
+    index = profiles.ProfileIndex(tables, stats)
+    slugs = plan_slugs(tables["documents"])
+    diffs, peers = stats["theme_differences"], stats["peers"]
+    for doc_id, city in zip(tables["documents"]["doc_id"], tables["documents"]["city"]):
+        p = profiles.profile_inputs(tables, stats, national, plan=doc_id, slugs=slugs, index=index)
+        table = tables["indicator_table"]
+        pd.testing.assert_frame_equal(p.plan_table, table[table["doc_id"] == doc_id], check_exact=True)
+        targets = tables["targets"]
+        pd.testing.assert_frame_equal(p.others, targets[(targets["doc_id"] == doc_id) & (targets["code"] == "other")])
+        pd.testing.assert_frame_equal(p.differences, diffs[(diffs["city_a"] == city) | (diffs["city_b"] == city)])
+        pd.testing.assert_frame_equal(
+            p.peers, peers[peers["city"] == city].drop(columns="city").reset_index(drop=True))
+        assert len(p.differences) > 0 and len(p.plan_table) > 0

@@ -408,8 +408,16 @@ def cluster_stability_figure(stability: pd.DataFrame, *, lang: str = "zh", k: in
     key = "stab_title_few" if n < MIN_DOCUMENTS else "stab_title"
     fig, top = titled_figure(9.0, 1.6 + 0.62 * len(stability), T[key].format(n=n, k=k),
                              T["stab_sub"].format(n_boot=int(stability["n_boot"].iloc[0]), min_docs=MIN_DOCUMENTS))
-    plot_cluster_stability(stability, ax=fig.add_subplot(111), lang=lang, city_en=city_en)
-    tight_below_header(fig, top)
+    ax = fig.add_subplot(111)
+    plot_cluster_stability(stability, ax=ax, lang=lang, city_en=city_en)
+    legend = ax.get_legend()
+    if legend is not None:
+        # below the axis title by a fixed height: placed at a fraction of the axes, it ran into the
+        # axis title when two clusters made the axes short
+        handles, labels = legend.legend_handles, [t.get_text() for t in legend.get_texts()]
+        legend.remove()
+        fig.legend(handles, labels, loc="lower center", ncol=2, frameon=False, fontsize=9)
+    tight_below_header(fig, top, bottom=0.4 / fig.get_size_inches()[1])
     return fig
 
 

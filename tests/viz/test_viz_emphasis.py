@@ -131,3 +131,26 @@ def test_pca_labels_do_not_overlap(results):
     assert len(boxes) >= 5 + 1  # five cities and at least one theme
     overlaps = [(i, j) for i in range(len(boxes)) for j in range(i + 1, len(boxes)) if boxes[i].overlaps(boxes[j])]
     assert overlaps == []
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_cluster_stability_legend_clears_the_axis_title_with_two_clusters(lang):
+    """With two clusters the axes are short; the legend, placed at a fraction of the axes below it,
+    ran into the axis title."""
+    from pathlib import Path
+
+    import pandas as pd
+    from figure_checks import text_overlaps
+
+    root = Path(__file__).resolve().parents[2]
+    stability = pd.read_csv(root / "data" / "processed" / "stats" / "cluster_stability.csv").head(2).assign(k=2)
+    fig = viz.cluster_stability_figure(stability, lang=lang)
+    try:
+        assert text_overlaps(fig) == []
+        assert fig.legends and not ax_legends(fig)
+    finally:
+        plt.close(fig)
+
+
+def ax_legends(fig):
+    return [ax.get_legend() for ax in fig.axes if ax.get_legend() is not None]

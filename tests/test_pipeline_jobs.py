@@ -10,19 +10,22 @@ from qualitylib.pipeline import DocumentCache, run_pipeline
 from runs import seed_corpus
 
 
-def test_two_workers_give_the_same_result_as_one(tmp_path):
+def _mixed_corpus(tmp_path):
+    """The seeds plus a duplicate of one (counted once) and an empty file (skipped, named)."""
     raw, curated = seed_corpus(tmp_path)
     mixed = tmp_path / "mixed"
     shutil.copytree(raw, mixed)
     first = sorted(mixed.glob("*.txt"))[0]
-    shutil.copy(first, mixed / f"zz_copy_of_{first.name}")  # a duplicate, counted once
-    (mixed / "empty.txt").write_bytes(b"")  # skipped, named
+    shutil.copy(first, mixed / f"zz_copy_of_{first.name}")
+    (mixed / "empty.txt").write_bytes(b"")
+    return mixed, curated
+
+
+def test_two_workers_give_the_same_result_as_one(tmp_path):
+    mixed, curated = _mixed_corpus(tmp_path)
     one = run_pipeline([mixed], documents_csv=curated, jobs=1)
     two = run_pipeline([mixed], documents_csv=curated, jobs=2)
-    for name in ("documents", "sentences", "targets", "indicator_table"):
-        pd.testing.assert_frame_equal(getattr(one, name), getattr(two, name))
-    assert [(f.path, f.problem) for f in one.failures] == [(f.path, f.problem) for f in two.failures]
-    assert one.warnings == two.warnings and one.problems == two.problems
+    _same(one, two)
     assert len(one.documents) == 5 and any("duplicate of" in p for p in one.problems)
     assert any("empty.txt" in p for p in one.problems)
 
@@ -35,12 +38,7 @@ def _same(a, b):
 
 
 def test_the_document_cache_gives_the_same_tables_and_remakes_only_a_changed_file(tmp_path):
-    raw, curated = seed_corpus(tmp_path)
-    mixed = tmp_path / "mixed"
-    shutil.copytree(raw, mixed)
-    first = sorted(mixed.glob("*.txt"))[0]
-    shutil.copy(first, mixed / f"zz_copy_of_{first.name}")  # a duplicate, counted once
-    (mixed / "empty.txt").write_bytes(b"")  # skipped, named
+    mixed, curated = _mixed_corpus(tmp_path)
     folder = tmp_path / "cache"
     cold = DocumentCache(folder, salt="code-1")
     made = run_pipeline([mixed], documents_csv=curated, jobs=2, cache=cold)

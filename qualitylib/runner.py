@@ -4,15 +4,19 @@
 
 1. take a lock (``.qualitylib.lock`` in the output root, ``fcntl.flock`` non-blocking), so two
    scheduled runs can never write the same outputs at once; a second run exits with a message;
-2. run the pipeline (:func:`qualitylib.pipeline.run_pipeline`) and write the tables to
-   ``processed_dir``; write the citable release (:func:`qualitylib.release.write_release`);
-3. execute every notebook with papermill (kernel ``python3``, cwd = the notebooks folder) with the
-   parameters of the YAML file, once per language in ``langs``; notebook 04 once per city. What
-   runs is the notebook's percent-script source (``notebooks/NN_name.py``), not its ``.ipynb`` pair;
+2. run the pipeline (:func:`qualitylib.pipeline.run_pipeline`, documents unchanged since the last run
+   taken from its per-document cache) and write the tables to ``processed_dir``;
+3. run the theme check, the release (:func:`qualitylib.release.write_release`), the cross-city
+   statistics and every notebook (papermill, kernel ``python3``, cwd = the notebooks folder, the
+   parameters of the YAML file, once per language in ``langs``) side by side on ``workers`` threads,
+   each as soon as the files it reads exist (:func:`qualitylib.run_steps.run_jobs`). What runs is the
+   notebook's percent-script source (``notebooks/NN_name.py``), not its ``.ipynb`` pair. Notebook 04
+   is not executed per city: every plan's profile page is drawn by
+   :func:`qualitylib.run_steps.profile_steps` afterwards;
 4. keep an executed copy of each notebook in ``reports/`` and an HTML export next to it.
 
 Naming: ``reports/<notebook>.ipynb|.html`` for the first language, ``<notebook>_<lang>`` for the
-others; notebook 04 gives ``04_city_profile_<city_en>`` (plus ``_<lang>``). Figures are written by the
+others; profile pages are ``04_city_profile_<plan>`` (plus ``_<lang>``). Figures are written by the
 notebooks to ``figures_dir`` as ``<name>_<lang>.<fmt>``.
 
 Determinism: the pipeline and figures are deterministic (seeded bootstrap, fixed SVG hash salt, no

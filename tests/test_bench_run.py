@@ -230,15 +230,18 @@ def test_whole_benchmark_with_a_stand_in_command(br, tmp_path, capsys):
     data = json.loads(out_json.read_text(encoding="utf-8"))
     runs = [(r["mode"], r["jobs"], r["up_to_date"], r["notebook_runs"], r["files_written"], r["exit_code"])
             for r in data["runs"]]
-    assert [(r["steps_redone"], r["profile_pages"]) for r in data["runs"]] == [(6, 2), (0, 0), (6, 2)] * 2
-    assert runs == [("cold", 1, False, 5, 7, 0), ("unchanged", 1, True, 0, 0, 0), ("changed", 1, False, 5, 3, 0),
-                    ("cold", 2, False, 5, 7, 0), ("unchanged", 2, True, 0, 0, 0), ("changed", 2, False, 5, 3, 0)]
+    # the "5" corpus is whatever data/raw holds: the seeds, and any text a user has added beside them
+    n = len(list((BENCH.parent / "data" / "raw").glob("*.txt")))
+    assert [(r["steps_redone"], r["profile_pages"]) for r in data["runs"]] == [(n + 1, 2), (0, 0), (n + 1, 2)] * 2
+    assert runs == [("cold", 1, False, n, n + 2, 0), ("unchanged", 1, True, 0, 0, 0), ("changed", 1, False, n, 3, 0),
+                    ("cold", 2, False, n, n + 2, 0), ("unchanged", 2, True, 0, 0, 0), ("changed", 2, False, n, 3, 0)]
     assert all(r["jobs_via"] == "-j" and r["peak_processes"] >= 1 and r["peak_tree_rss_mb"] > 0 for r in data["runs"])
-    assert data["identity"]["cold_jobs"]["5 docs: -j 1 vs -j 2"]["identical"]
+    assert data["identity"]["cold_jobs"][f"{n} docs: -j 1 vs -j 2"]["identical"]
     assert all(v["identical"] for v in data["identity"]["unchanged_vs_cold"].values())
     seeds = sorted((BENCH.parent / "data" / "raw").glob("*.txt"))
-    changed = work / "5-docs" / "raw" / seeds[2].name
-    assert changed.read_bytes() != seeds[2].read_bytes()  # the copy was edited, never the seeds
+    middle = seeds[len(seeds) // 2]  # the benchmark changes the middle document
+    changed = work / "5-docs" / "raw" / middle.name
+    assert changed.read_bytes() != middle.read_bytes()  # the copy was edited, never the seeds
     assert (work / "5-docs" / "out-cold-j2" / "processed" / "stamp").is_file()
     table = capsys.readouterr().out
-    assert "| 5 | unchanged | 2 |" in table and "Byte identity, cold runs, 5 docs: -j 1 vs -j 2: **yes**" in table
+    assert f"| {n} | unchanged | 2 |" in table and f"Byte identity, cold runs, {n} docs: -j 1 vs -j 2: **yes**" in table

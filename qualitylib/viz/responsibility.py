@@ -364,17 +364,7 @@ def _dots(ax: Axes, df: pd.DataFrame, rows: list[str], row_labels: list[str], ke
         ax.hlines(y, d["lo"], d["hi"], color=colors[c], lw=1.5, alpha=0.85)
         label = city_name(c, lang, en) + (f" ({legend_n[c]})" if legend_n else "")
         ax.plot(d["share"], y, "o", color=colors[c], ms=4.5, label=label, zorder=3, clip_on=False)
-    for i in range(0, len(rows), 2):
-        ax.axhspan(i - 0.5, i + 0.5, color="0.95", zorder=0)
-    ax.set_yticks(ypos)
-    ax.set_yticklabels(row_labels)
-    ax.set_ylim(len(rows) - 0.5, -0.5)
-    ax.set_xlim(0, 1.0)
-    ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-    ax.grid(axis="x", color="0.85", lw=0.6)
-    ax.set_axisbelow(True)
-    despine(ax)
-    return ax
+    return _share_rows_frame(ax, row_labels)
 
 
 def _dots_many(ax, df, rows, row_labels, key, lang, legend_n, highlight, cities, en) -> Axes:
@@ -382,8 +372,6 @@ def _dots_many(ax, df, rows, row_labels, key, lang, legend_n, highlight, cities,
     ``highlight`` (at most ten) in colour with their intervals."""
     hl = [c for c in dict.fromkeys(highlight or []) if c in set(cities)][:10]
     hcol = highlight_colors(hl)
-    for i in range(0, len(rows), 2):
-        ax.axhspan(i - 0.5, i + 0.5, color="0.95", zorder=0)
     for i, r in enumerate(rows):
         d = df[df[key] == r].sort_values(["share", "city"], kind="mergesort")
         if d.empty:
@@ -403,9 +391,18 @@ def _dots_many(ax, df, rows, row_labels, key, lang, legend_n, highlight, cities,
         ax.plot([], [], "o", color=hcol[c], label=city_name(c, lang, en) + (f" ({legend_n[c]})" if legend_n else ""))
     ax.plot([], [], "o", ms=3, color=CONTEXT_GREY, label=scale_text(lang)["grey_each"].format(n=len(cities)))
     ax.plot([], [], color="0.1", lw=1.6, label=scale_text(lang)["median"])
-    ax.set_yticks(np.arange(len(rows)))
+    return _share_rows_frame(ax, row_labels)
+
+
+def _share_rows_frame(ax: Axes, row_labels: list[str]) -> Axes:
+    """The frame both layouts of the share charts draw in: a row per label top to bottom, every other
+    row shaded, a 0-100% axis with a light grid. Output: the Axes."""
+    n = len(row_labels)
+    for i in range(0, n, 2):
+        ax.axhspan(i - 0.5, i + 0.5, color="0.95", zorder=0)
+    ax.set_yticks(np.arange(n))
     ax.set_yticklabels(row_labels)
-    ax.set_ylim(len(rows) - 0.5, -0.5)
+    ax.set_ylim(n - 0.5, -0.5)
     ax.set_xlim(0, 1.0)
     ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax.grid(axis="x", color="0.85", lw=0.6)

@@ -47,7 +47,7 @@ from .labels import (
     unit_text,
     wrap_lines,
 )
-from .layout import empty_figure, tight_below_header, titled_figure
+from .layout import cell_borders, empty_figure, tight_below_header, titled_figure
 from .scale import (
     CONTEXT_GREY,
     MANY,
@@ -367,12 +367,7 @@ def _heatmap_small(scores, info, facets, lang, title, sub, min_cities) -> Figure
             labels.append(shorten(indicator_label(r, lang), 3.0, 8.5, 1) + "\n" + " · ".join(bits))
         ax.set_yticks(range(len(groups)))
         ax.set_yticklabels(labels, fontsize=8)
-        ax.set_xticks(np.arange(-0.5, len(cities), 1), minor=True)
-        ax.set_yticks(np.arange(-0.5, len(groups), 1), minor=True)
-        ax.grid(which="minor", color="white", lw=2)
-        ax.tick_params(which="both", length=0)
-        for sp in ax.spines.values():
-            sp.set_visible(False)
+        cell_borders(ax, len(cities), len(groups), 2)
     h_in = fig.get_size_inches()[1]
     tight_below_header(fig, top, 0.75 / h_in, h_pad=1.5)
     # colourbar: short and centred under the facets, placed after the layout is fixed
@@ -445,12 +440,7 @@ def _heatmap_pages(scores, info, facets, lang, title, sub, min_cities, per_page)
         ax.set_xticks(range(len(groups)))
         ax.set_xticklabels([_group_label(first.loc[g], lang) for g in groups], rotation=90, fontsize=7.5)
         ax.xaxis.tick_top()
-        ax.set_xticks(np.arange(-0.5, len(groups), 1), minor=True)
-        ax.set_yticks(np.arange(-0.5, len(part), 1), minor=True)
-        ax.grid(which="minor", color="white", lw=1.2)
-        ax.tick_params(which="both", length=0)
-        for sp in ax.spines.values():
-            sp.set_visible(False)
+        cell_borders(ax, len(groups), len(part), 1.2)
         h_in = fig.get_size_inches()[1]
         tight_below_header(fig, top, 0.75 / h_in)
         pos = ax.get_position()

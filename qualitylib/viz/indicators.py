@@ -31,6 +31,7 @@ from .labels import (
 )
 from .layout import (
     axes_message,
+    cell_borders,
     empty_figure,
     new_axes,
     tight_below_header,
@@ -78,12 +79,7 @@ def _matrix_frame(ax: Axes, n_cols: int, n_rows: int, codes: pd.DataFrame, lang:
                   lw: float, fontsize: float) -> None:
     """White cell borders, no ticks or spines, and the family legend of a coverage matrix (either way
     round)."""
-    ax.set_xticks(np.arange(-0.5, n_cols, 1), minor=True)
-    ax.set_yticks(np.arange(-0.5, n_rows, 1), minor=True)
-    ax.grid(which="minor", color="white", lw=lw)
-    ax.tick_params(which="both", length=0)
-    for s in ax.spines.values():
-        s.set_visible(False)
+    cell_borders(ax, n_cols, n_rows, lw)
     fam_labels = family_labels(lang)
     handles = [Patch(color=FAMILY_COLORS[f], label=fam_labels.get(f, f)) for f in FAMILY_ORDER
                if f in set(codes["family"])]

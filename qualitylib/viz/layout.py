@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 import matplotlib.pyplot as plt
+import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
@@ -118,3 +119,14 @@ def axes_message(ax: Axes, message: str, *, fontsize: float = 11, color: str = "
     ax.text(0.5, 0.5, msg, ha="center", va="center", transform=ax.transAxes, fontsize=fontsize, color=color)
     ax.set_axis_off()
     return ax
+
+
+def cell_borders(ax: Axes, n_cols: int, n_rows: int, lw: float) -> None:
+    """White borders ``lw`` points wide between the cells of a matrix drawn one cell per unit (the
+    coverage matrix, the ambition heatmaps), and no ticks or spines around it."""
+    ax.set_xticks(np.arange(-0.5, n_cols, 1), minor=True)
+    ax.set_yticks(np.arange(-0.5, n_rows, 1), minor=True)
+    ax.grid(which="minor", color="white", lw=lw)
+    ax.tick_params(which="both", length=0)
+    for spine in ax.spines.values():
+        spine.set_visible(False)

@@ -252,16 +252,14 @@ def write_profile(profile: Profile, lang: str, *, figures_dir: Path, reports_dir
     import matplotlib.pyplot as plt
 
     from .viz import save_figure
-    from .viz.text_cache import cached_text
 
     written: list[Path] = []
     src: dict[str, str] = {}
     page = Path(reports_dir) / page_name(profile.slug, lang, first_lang)
     for name, fig in profile_figures(profile, lang, figures).items():
-        try:
-            with cached_text(fig):
-                paths = save_figure(fig, Path(figures_dir) / f"{figure_stem(profile.slug, name)}_{lang}", formats,
-                                    lang=lang, bbox_inches=None if name in _LAID_OUT else "tight")
+        try:  # save_figure draws the text from the process's caches (viz.text_cache)
+            paths = save_figure(fig, Path(figures_dir) / f"{figure_stem(profile.slug, name)}_{lang}", formats,
+                                lang=lang, bbox_inches=None if name in _LAID_OUT else "tight")
         finally:
             plt.close(fig)
         written += paths

@@ -60,7 +60,7 @@ def write_statistics(processed_dir: str | os.PathLike[str], params: Mapping[str,
     and code are those it was last made from, with its files intact, is kept as it is: a changed
     number in a target changes the text but not the coding, and the bootstraps are not redone."""
     from .analysis import themes
-    from .analysis.cross_city import THEME_TABLES, cities_compared, theme_tables, tfidf_tables
+    from .analysis.cross_city import THEME_TABLES, cities_compared, theme_tables, tfidf_input, tfidf_tables
     from .records import code_fingerprint, exact_digest
     from .tables import policy_sentences
 
@@ -92,11 +92,13 @@ def write_statistics(processed_dir: str | os.PathLike[str], params: Mapping[str,
         made = theme_tables(coded, p, progress=progress)
         written += [write_csv_atomic(made[name], out / f"{name}.csv") for name in THEME_TABLES]
         n_cities = cities_compared(made)
-    tfidf_key = exact_digest("tfidf", code_fingerprint(), p, n_cities >= 2, sentences)
+    # keyed on the letters of the text: a changed number moves no TF-IDF score
+    made_from = tfidf_input(sentences, n_cities=n_cities)
+    tfidf_key = exact_digest("tfidf", code_fingerprint(), p, made_from)
     if kept("tfidf", tfidf_key, ["tfidf_terms"]):
-        say("tfidf_terms: the text did not change, kept")
+        say("tfidf_terms: the words of the text did not change, kept")
     else:
-        made = tfidf_tables(sentences, p, n_cities=n_cities, progress=progress)
+        made = tfidf_tables(sentences, p, n_cities=n_cities, progress=progress, made_from=made_from)
         written.append(write_csv_atomic(made["tfidf_terms"], out / "tfidf_terms.csv"))
     for part, key, names in (("themes", theme_key, THEME_TABLES), ("tfidf", tfidf_key, ["tfidf_terms"])):
         parts[part] = {"key": key, "files": {f"{n}.csv": file_digest(out / f"{n}.csv") for n in names}}

@@ -122,15 +122,28 @@ def theme_tables(coded: pd.DataFrame, params: Mapping[str, Any] | None = None, *
         return _theme_tables(coded, p, say)
 
 
+def tfidf_input(sentences: pd.DataFrame, *, n_cities: int) -> tuple[pd.Series, dict] | None:
+    """Input: policy sentences and the number of cities compared. Output: what the TF-IDF terms are
+    made from -- the per-city documents as vectorised (:func:`~qualitylib.analysis.tfidf.tfidf_documents`)
+    and the pinyin names -- or None with fewer than two cities. A stored table made from the same
+    input is the same table, so it is what the table is keyed on."""
+    if n_cities < 2:
+        return None
+    return tfidf.tfidf_documents(sentences), themes.city_en_map(sentences)
+
+
 def tfidf_tables(sentences: pd.DataFrame, params: Mapping[str, Any] | None = None, *, n_cities: int,
-                 progress: Callable[[str], None] | None = None) -> dict[str, pd.DataFrame]:
-    """Input: policy sentences, the parameters and the number of cities compared. Output:
-    ``{"tfidf_terms": ...}`` (empty with fewer than two cities)."""
+                 progress: Callable[[str], None] | None = None,
+                 made_from: tuple[pd.Series, dict] | None = None) -> dict[str, pd.DataFrame]:
+    """Input: policy sentences, the parameters and the number of cities compared (and, when the
+    caller has it, :func:`tfidf_input`'s output for them). Output: ``{"tfidf_terms": ...}`` (empty
+    with fewer than two cities)."""
     p = statistics_parameters(params)
     if n_cities < 2:
         return {"tfidf_terms": pd.DataFrame()}
     (progress or (lambda name: None))("tfidf_terms")
-    return {"tfidf_terms": tfidf.tfidf_profile(sentences, top_n=p["top_n"])}
+    docs, names = made_from if made_from is not None else tfidf_input(sentences, n_cities=n_cities)
+    return {"tfidf_terms": tfidf.tfidf_from_documents(docs, names, top_n=p["top_n"])}
 
 
 def _theme_tables(coded: pd.DataFrame, p: dict[str, Any], say: Callable[[str], None]) -> dict[str, pd.DataFrame]:

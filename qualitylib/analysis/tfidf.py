@@ -66,10 +66,13 @@ def tfidf_profile(
 ) -> pd.DataFrame:
     """Most city-specific character n-grams: a dictionary-free cross-check of the themes.
 
-    All sentences of a city are joined into one document (one document per city), then
-    scikit-learn's ``TfidfVectorizer(analyzer='char', ngram_range=(2, 4), sublinear_tf=True)`` is
-    fitted -- Chinese has no spaces, so character n-grams stand in for words; sublinear tf
-    (1 + log tf) stops one phrase repeated in a long document from filling the list.
+    All sentences of a city are joined into one document (one document per city), then each
+    document's character n-grams (2-4 characters: Chinese has no spaces, so character n-grams stand
+    in for words) are weighted as scikit-learn's ``TfidfVectorizer(analyzer='char',
+    sublinear_tf=True)`` weights them -- sublinear tf (1 + log tf) stops one phrase repeated in a long
+    document from filling the list -- except that each city's vector is normalised over the n-grams
+    that can be listed (letters only), not over all of them: numbers and punctuation then move no
+    score, and a plan whose only change is a target value has the same terms and scores.
 
     Candidate n-grams are then filtered, each rule for a stated reason:
     * containing punctuation, whitespace or digits -- sentence-boundary straddlers and numbers;
@@ -89,11 +92,22 @@ def tfidf_profile(
     Output: DataFrame with columns ``city, city_en, rank, term, tfidf, count`` -- up to ``top_n``
     rows per city, rank 1 = most specific; ``count`` is raw occurrences in that city's text.
     """
-    from sklearn.feature_extraction.text import TfidfTransformer
+    docs = tfidf_documents(sentences, drop_agency_notes=drop_agency_notes, drop_city_names=drop_city_names,
+                           mask_names=mask_names)
+    return tfidf_from_documents(docs, city_en_map(sentences), top_n, ngram_range, drop_shared=drop_shared,
+                                collapse_overlaps=collapse_overlaps)
 
+
+def tfidf_documents(sentences: pd.DataFrame, *, drop_agency_notes: bool = True, drop_city_names: bool = True,
+                    mask_names: Iterable[str] = ()) -> pd.Series:
+    """The first half of :func:`tfidf_profile`: one document per city, as it is vectorised -- agency
+    notes stripped, names masked, and every character that is not a letter replaced by a line break
+    (no listed n-gram holds one, and the scores are normalised over letters-only n-grams, so the
+    result depends on this text alone: it is what a caller keys a stored result on).
+
+    Input: sentences DataFrame (``city``, ``text``), >= 2 cities. Output: Series city -> text,
+    sorted by city."""
     require_frame(sentences, "sentences", ("city", "text"))
-    if top_n < 1:
-        raise ValueError(f"top_n must be >= 1, got {top_n}")
     texts = sentences["text"].astype(str)
     if drop_agency_notes:
         texts = texts.map(strip_agency_notes)
@@ -108,19 +122,36 @@ def tfidf_profile(
         if ordered:
             pattern = re.compile("|".join(map(re.escape, ordered)))
             docs = docs.map(lambda d: pattern.sub("\n", d))
+    chars = set().union(*map(set, docs))
+    not_letters = {ord(ch): "\n" for ch in chars if not _is_content_ngram(ch) and ch != "\n"}
+    return docs.map(lambda d: d.translate(not_letters))
+
+
+def tfidf_from_documents(docs: pd.Series, names: dict, top_n: int = 15, ngram_range: tuple[int, int] = (2, 4), *,
+                         drop_shared: bool = True, collapse_overlaps: bool = True) -> pd.DataFrame:
+    """The second half of :func:`tfidf_profile`. Input: :func:`tfidf_documents`' output and a map
+    city -> pinyin name. Output: as :func:`tfidf_profile`."""
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    if top_n < 1:
+        raise ValueError(f"top_n must be >= 1, got {top_n}")
+    require_cities(len(docs), "tfidf_profile")
     C, vocab = char_ngram_counts(docs.tolist(), ngram_range)
-    # what TfidfVectorizer(analyzer='char', sublinear_tf=True).fit_transform does after counting
-    tfidf = TfidfTransformer(sublinear_tf=True)
-    X = tfidf.fit(C).transform(C.copy(), copy=False).tocsr()
     counts_mat = C.tocsr()
     df_city = np.bincount(counts_mat.indices, minlength=len(vocab))  # cities whose text has the term
-    keep = _content_mask(vocab)
-    keep &= np.fromiter((t[0] not in _EDGE_STOP_CHARS and t[-1] not in _EDGE_STOP_CHARS for t in vocab),
-                        dtype=bool, count=len(vocab))
+    content = _content_mask(vocab)
+    # weights as TfidfVectorizer(analyzer='char', sublinear_tf=True) before its l2 norm; the norm is
+    # then taken over the letters-only n-grams, the only ones that can be listed
+    X = TfidfTransformer(sublinear_tf=True, norm=None).fit(C).transform(C.copy(), copy=False).tocsr()
+    X = X @ sparse.diags_array(content.astype(np.float64))
+    norms = np.sqrt(np.asarray(X.multiply(X).sum(axis=1)).ravel())
+    X = sparse.diags_array(np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)) @ X
+    X = sparse.csr_array(X)
+    keep = content & np.fromiter((t[0] not in _EDGE_STOP_CHARS and t[-1] not in _EDGE_STOP_CHARS for t in vocab),
+                                 dtype=bool, count=len(vocab))
     if drop_shared:
         keep &= df_city < len(docs)
     term_len = np.fromiter(map(len, vocab), dtype=np.int64, count=len(vocab))
-    names = city_en_map(sentences)
     rows = []
     for i, city in enumerate(docs.index):
         scores = X[[i]].toarray().ravel()

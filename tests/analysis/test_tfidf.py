@@ -40,3 +40,25 @@ def test_tfidf_needs_two_cities(sentences):
         tfidf.tfidf_profile(sentences[sentences["city"] == "甲市"])
 
 
+
+
+def test_tfidf_scores_ignore_numbers_and_punctuation(sentences):
+    # a plan whose only change is a target value (or a comma) has the same terms and the same scores,
+    # so the stored table and its figure are kept
+    before = tfidf.tfidf_profile(sentences, top_n=10)
+    edited = sentences.copy()
+    edited["text"] = edited["text"].str.replace(r"\d", "7", regex=True).str.replace("，", "、", regex=False)
+    assert edited["text"].ne(sentences["text"]).any()
+    pd.testing.assert_frame_equal(tfidf.tfidf_profile(edited, top_n=10), before, check_exact=True)
+    # a changed word does move them
+    worded = sentences.copy()
+    worded.loc[worded.index[0], "text"] = worded.loc[worded.index[0], "text"] + "推进智慧农业示范园建设"
+    assert not tfidf.tfidf_profile(worded, top_n=10).equals(before)
+
+
+def test_tfidf_norm_is_over_letters_only_ngrams():
+    df = pd.DataFrame({"city": ["甲市", "甲市", "乙市"], "city_en": ["Jia", "Jia", "Yi"],
+                       "text": ["发展智能制造，产值达到100亿元。", "推进标准化。", "发展生态旅游。"]})
+    tf = tfidf.tfidf_profile(df, top_n=100, drop_shared=False, collapse_overlaps=False)
+    # every letters-only n-gram of a city is listed here, so their squared scores add up to 1
+    assert tf.groupby("city")["tfidf"].apply(lambda s: float((s ** 2).sum())).round(12).eq(1.0).all()

@@ -32,7 +32,7 @@ from .atomic import write_text_atomic
 from .resources import data_text
 from .tables import filter_cities, pick_plan, plan_slugs
 
-__all__ = ["PROFILE_FIGURES", "Profile", "ProfileIndex", "profile_inputs", "profile_figures", "figure_stem", "page_name",
+__all__ = ["PROFILE_FIGURES", "Profile", "ProfileIndex", "profile_inputs", "profile_key", "profile_figures", "figure_stem", "page_name",
            "profile_page", "write_profile", "write_profiles", "TARGET_COLUMNS", "OTHER_COLUMNS"]
 
 PROFILE_FIGURES = ("targets", "emphasis", "peers")
@@ -98,6 +98,31 @@ class ProfileIndex:
         found = [self._where(frame, name, c)[value] for c in columns if value in self._where(frame, name, c)]
         return frame.iloc[np.unique(np.concatenate(found)) if found else np.array([], dtype=int)]
 
+    def rows_digest(self, frame: pd.DataFrame, name: str, columns: Sequence[str], value: Any) -> bytes:
+        """An exact digest of :meth:`rows` (the same rows, their index, the columns and dtypes) from
+        64-bit row hashes of the whole table, computed once: hashing each plan's rows on their own
+        took as long as everything else of deciding which pages were out of date."""
+        import hashlib
+
+        import numpy as np
+
+        from .records import exact_digest
+
+        found = [self._where(frame, name, c)[value] for c in columns if value in self._where(frame, name, c)]
+        at = np.unique(np.concatenate(found)) if found else np.array([], dtype=int)
+        key = ("hashes", name)
+        if key not in self._positions:
+            try:
+                hashes = pd.util.hash_pandas_object(frame, index=True).to_numpy()
+            except TypeError:  # cells holding lists or dicts: each plan's rows are digested on their own
+                hashes = None
+            header = exact_digest(frame.iloc[0:0]).encode("ascii")  # columns, dtypes, index names
+            self._positions[key] = {"hashes": hashes, "header": header}
+        entry = self._positions[key]
+        if entry["hashes"] is None:
+            return exact_digest(frame.iloc[at]).encode("ascii")
+        return hashlib.sha256(entry["header"] + at.tobytes() + entry["hashes"][at].tobytes()).digest()
+
     def pool_shares(self, shares: pd.DataFrame, pool: list[str]) -> tuple[pd.DataFrame, dict[str, str]]:
         """The theme shares of the pool's cities and their pinyin names (the same for every plan)."""
         key = tuple(pool)
@@ -134,6 +159,33 @@ def profile_inputs(tables: Mapping[str, pd.DataFrame], stats: Mapping[str, pd.Da
     return Profile(doc=doc, doc_rows=documents[documents["doc_id"] == doc_id], slug=(slugs or plan_slugs(documents))[doc_id], pool=pool, plan_table=plan_table,
                    with_national=match_national(plan_table, national), others=others, shares=shares,
                    differences=diffs, peers=peers, city_en=dict(city_en))
+
+
+def profile_key(tables: Mapping[str, pd.DataFrame], stats: Mapping[str, pd.DataFrame], *, plan: str,
+                cities: Sequence[str] = (), slugs: Mapping[str, str] | None = None,
+                index: ProfileIndex | None = None) -> str:
+    """What :func:`profile_inputs` picks out for ``plan``, as a digest, without picking it: the plan's
+    rows of documents, the indicator table and the targets, its city's differences and peers, the pool
+    and the slug. The tables shared by every plan (theme shares, national targets) are the caller's to
+    add. Two plans' keys differ when their inputs do; a plan's key changes only when its own rows do.
+    Output: hex SHA-256."""
+    from .records import exact_digest
+
+    documents = tables["documents"]
+    index = index or ProfileIndex(tables, stats)
+    doc_rows = index.rows_digest(documents, "documents", ["doc_id"], plan)
+    name = str(documents["city"].iloc[index._where(documents, "documents", "doc_id")[plan][0]])
+    pool = (sorted(set(filter_cities(documents, list(cities))["city"]) | {name}) if cities
+            else sorted(set(documents["city"].astype(str))))
+    if ("pool", tuple(pool)) not in index._positions:
+        index._positions[("pool", tuple(pool))] = exact_digest(pool)
+    parts = [(slugs or plan_slugs(documents))[plan], index._positions[("pool", tuple(pool))], doc_rows,
+             index.rows_digest(tables["indicator_table"], "indicator_table", ["doc_id"], plan),
+             index.rows_digest(tables["targets"], "targets", ["doc_id"], plan)]
+    for table, columns in (("theme_differences", ["city_a", "city_b"]), ("peers", ["city"])):
+        frame = stats[table]
+        parts.append(b"" if frame.empty else index.rows_digest(frame, table, columns, name))
+    return exact_digest("profile inputs", parts)
 
 
 def profile_figures(profile: Profile, lang: str, which: Sequence[str] = PROFILE_FIGURES) -> dict[str, Any]:

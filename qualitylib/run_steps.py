@@ -26,7 +26,7 @@ import pandas as pd
 
 from .notebook_execution import NotebookRun, execute
 from .progress import Progress
-from .records import BuildRecord, code_fingerprint, digest, exact_digest
+from .records import BuildRecord, code_fingerprint, digest
 from .stats_tables import stats_dir
 from .tables import filter_cities, plan_slugs
 
@@ -390,8 +390,8 @@ def profile_steps(config, record: BuildRecord, log: Callable[[str], None]) -> li
     keys, stale = {}, []
     index = profiles.ProfileIndex(tables, stats)
     for doc_id, slug, _ in plans:
-        p = profiles.profile_inputs(tables, stats, national, plan=doc_id, cities=cities, slugs=slugs, index=index)
-        plan_key = exact_digest(shared, slug, p.doc_rows, p.with_national, p.others, p.differences, p.peers, p.pool)
+        plan_key = digest(shared, profiles.profile_key(tables, stats, plan=doc_id, cities=cities, slugs=slugs,
+                                                       index=index))
         for lang in langs:
             step = f"profile:{slug}:{lang}"
             keys[step] = digest(plan_key, lang)

@@ -268,3 +268,52 @@ def test_the_profile_index_picks_the_same_rows_as_a_selection_per_plan():
         compared += len(p.differences) > 0
     # a text an analyst added for a place the gazetteer does not know has no differences; the seeds do
     assert compared >= 5
+
+
+def test_a_plans_page_key_changes_with_its_own_rows_only():
+    """profile_key (which pages are out of date) digests what profile_inputs picks for a plan: a change
+    in the plan's rows changes its key, a change in another plan's rows does not."""
+    from pathlib import Path
+
+    from qualitylib.analysis.cross_city import DEFAULTS
+    from qualitylib.stats_tables import statistics
+    from qualitylib.tables import load_processed
+
+    root = Path(__file__).resolve().parents[2]
+    tables = load_processed(root / "data" / "processed")
+    stats, _ = statistics(root / "data" / "processed", dict(DEFAULTS), cities=[])
+    docs = tables["documents"]
+
+    def keys(tables=tables, stats=stats):
+        index = profiles.ProfileIndex(tables, stats)
+        return {d: profiles.profile_key(tables, stats, plan=d, index=index) for d in docs["doc_id"]}
+
+    before = keys()
+    assert len(set(before.values())) == len(before)
+    assert before == keys()  # a fresh index gives the same keys
+    first, second = docs["doc_id"].iloc[0], docs["doc_id"].iloc[1]
+    city = docs["city"].iloc[0]
+    assert city != docs["city"].iloc[1]
+    cases = []  # (tables, stats, cities whose plans may change besides the first)
+    targets = tables["targets"].copy()
+    row = targets.index[targets["doc_id"] == first][0]
+    targets.loc[row, "quote"] = str(targets.loc[row, "quote"]) + "。"
+    cases.append(({**tables, "targets": targets}, stats, set()))
+    table = tables["indicator_table"].copy()
+    table.loc[table.index[table["doc_id"] == first][0], "value"] += 0.5
+    cases.append(({**tables, "indicator_table": table}, stats, set()))
+    documents = docs.copy()
+    documents.loc[documents.index[0], "sha256"] = "0" * 64
+    cases.append(({**tables, "documents": documents}, stats, set()))
+    diffs = stats["theme_differences"].copy()
+    hit = diffs.index[(diffs["city_a"] == city) | (diffs["city_b"] == city)][0]
+    diffs.loc[hit, "p"] = 0.5 * float(diffs.loc[hit, "p"]) + 0.1
+    cases.append((tables, {**stats, "theme_differences": diffs}, {diffs.loc[hit, "city_a"], diffs.loc[hit, "city_b"]}))
+    peers = stats["peers"].copy()
+    peers.loc[peers.index[peers["city"] == city][0], "cosine"] -= 0.01
+    cases.append((tables, {**stats, "peers": peers}, set()))
+    for changed_tables, changed_stats, may_move in cases:
+        after = keys(changed_tables, changed_stats)
+        assert after[first] != before[first]
+        moved = {c for d, c in zip(docs["doc_id"], docs["city"]) if d != first and after[d] != before[d]}
+        assert moved <= may_move - {city}, moved

@@ -73,7 +73,7 @@ nb.show_table(documents[["doc_id", "city", "city_en", "province", "issuer", "iss
 
 # %%
 nb.figure("01_coverage_matrix", viz.coverage_matrix_figures, view, lang=lang, codebook=tables["codebook"],
-          documents=latest_plans(documents))
+          documents=viz.plan_columns(latest_plans(documents)))
 
 # %% [markdown]
 # ## Targets per indicator family 各类指标数量
@@ -85,7 +85,8 @@ nb.figure("01_coverage_matrix", viz.coverage_matrix_figures, view, lang=lang, co
 # quantified* goals, not more effort or ambition.
 
 # %%
-nb.figure("01_family_counts", viz.family_counts_figure, view, lang=lang, documents=latest_plans(documents))
+nb.figure("01_family_counts", viz.family_counts_figure, view, lang=lang,
+          documents=viz.plan_columns(latest_plans(documents)))
 
 # %% [markdown]
 # ## Every target with its quote 全部目标及原文

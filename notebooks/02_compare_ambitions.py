@@ -163,7 +163,7 @@ if shared.empty:
           "no heatmap (the gap to the reference above is the comparison).")
 else:
     nb.figure("02_ambition_heatmap", viz.ambition_heatmap_figures, table, lang=lang, method="rank",
-              min_cities=5, documents=documents)
+              min_cities=5, documents=viz.plan_columns(documents))
 
 # %% [markdown]
 # ## Standards and brands: counts on a log scale 标准与品牌数量（对数坐标）

@@ -216,6 +216,14 @@ def _feed_exact(h: Any, part: Any) -> None:
         for k in sorted(part, key=repr):
             _feed_exact(h, k)
             _feed_exact(h, part[k])
+    elif _is_graph(part):
+        # a networkx graph by its content, in an order its construction does not change
+        h.update(b"graph\0" + repr((type(part).__name__, part.is_directed(), part.is_multigraph())).encode("utf-8"))
+        _feed_exact(h, dict(part.graph))
+        _feed_exact(h, sorted(([node, dict(data)] for node, data in part.nodes(data=True)), key=repr))
+        edges = part.edges(data=True, keys=True) if part.is_multigraph() else part.edges(data=True)
+        ends = (lambda u, v: [u, v]) if part.is_directed() else (lambda u, v: sorted([u, v], key=repr))
+        _feed_exact(h, sorted(([*ends(e[0], e[1]), *e[2:-1], dict(e[-1])] for e in edges), key=repr))
     elif (callable(part) and not hasattr(part, "__self__") and "<" not in getattr(part, "__qualname__", "<")
           and (getattr(part, "__closure__", None) is None or hasattr(part, "__wrapped__"))):
         # a module-level function (or one decorated with functools.wraps): its code is in the code
@@ -225,6 +233,13 @@ def _feed_exact(h: Any, part: Any) -> None:
         # text forms (repr, str) of other objects can hide differences (numpy elides long arrays)
         raise TypeError(f"cannot digest a {type(part).__name__} exactly")
     h.update(b"\1")
+
+
+def _is_graph(part: Any) -> bool:
+    import sys
+
+    nx = sys.modules.get("networkx")  # a graph can only exist once networkx was imported
+    return nx is not None and isinstance(part, nx.Graph)
 
 
 def exact_digest(*parts: Any) -> str:

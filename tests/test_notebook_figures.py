@@ -113,3 +113,22 @@ def test_a_frame_digest_sees_one_ulp_and_a_renamed_column():
     assert exact_digest(frame) != exact_digest(nudged)
     assert exact_digest(frame) != exact_digest(frame.rename(columns={"share": "value"}))
     assert exact_digest(frame) != exact_digest(frame.astype({"city": "category"}))
+
+
+def test_a_graph_digest_sees_its_content_not_its_construction_order():
+    import networkx as nx
+
+    def graph(edges):
+        g = nx.Graph()
+        for u, v, w in edges:
+            g.add_edge(("agency", u), ("theme", v), weight=w)
+        return g
+
+    edges = [("市场监管局", "standards", 3), ("商务局", "brands", 2), ("市场监管局", "brands", 1)]
+    same = graph(edges)
+    assert exact_digest(same) == exact_digest(graph(list(reversed(edges))))
+    assert exact_digest(same) != exact_digest(graph(edges[:2] + [("市场监管局", "brands", 2)]))
+    assert exact_digest(same) != exact_digest(nx.DiGraph(same))
+    relabelled = graph(edges)
+    relabelled.nodes[("theme", "brands")]["lead"] = 1
+    assert exact_digest(same) != exact_digest(relabelled)

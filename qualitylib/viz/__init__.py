@@ -60,6 +60,7 @@ from .reference_gaps import (
     reference_gaps_figure,
     reference_gaps_figures,
 )
+from .labels import plan_columns
 from .style import cjk_style, save_figure
 from .terms import tfidf_terms_figure, tfidf_terms_figures
 from .theme_checks import differences_figure, plot_theme_accuracy, theme_accuracy_figure
@@ -67,6 +68,7 @@ from .theme_checks import differences_figure, plot_theme_accuracy, theme_accurac
 __all__ = [
     "cjk_style",
     "save_figure",
+    "plan_columns",
     # notebook 01
     "coverage_matrix_figure", "family_counts_figure",
     "coverage_matrix_figures",

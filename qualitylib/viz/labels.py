@@ -48,6 +48,8 @@ __all__ = [
     "resolve_city",
     "city_colors",
     "city_plan_info",
+    "PLAN_COLUMNS",
+    "plan_columns",
     "city_header",
 ]
 
@@ -501,6 +503,17 @@ def city_colors(names: Sequence[str]) -> dict[str, tuple]:
     """Input: city names in figure order. Output: name -> RGBA, tab10 (tab20 beyond ten cities)."""
     cmap = matplotlib.colormaps["tab10" if len(names) <= 10 else "tab20"]
     return {n: cmap(i % cmap.N) for i, n in enumerate(names)}
+
+
+#: the columns of ``documents.csv`` that charts taking ``documents=`` read (through :func:`city_plan_info`)
+PLAN_COLUMNS = ("city", "city_en", "plan_type", "horizon")
+
+
+def plan_columns(documents: pd.DataFrame) -> pd.DataFrame:
+    """Input: documents. Output: only its :data:`PLAN_COLUMNS`, the ones a chart's place headers are
+    made from. Give a chart this instead of the whole table: a chart drawn only when its inputs change
+    (``nb.figure``) is then not redrawn because a document's checksum or sentence count changed."""
+    return documents.loc[:, [c for c in PLAN_COLUMNS if c in documents.columns]]
 
 
 def city_plan_info(table: pd.DataFrame, documents: pd.DataFrame | None) -> pd.DataFrame:

@@ -293,11 +293,16 @@ def plot_silhouette(sil: pd.DataFrame, *, ax: Axes | None = None, lang: str = "z
     for y, lab in zip((0.97, 0.47), T["sil_bands"]):
         ax.text(x1 - 0.05, y, lab, ha="right", va="top", fontsize=9, color="0.4")
     ax.axhline(0, color="0.5", lw=0.8)
-    ax.plot(d["k"], d["silhouette"], "o-", color=_BLUE, lw=1.8, ms=7, zorder=3)
+    # with hundreds of places k runs to n - 1: markers of a fixed size merged into a thick band
+    many_k = len(d) > 40
+    ax.plot(d["k"], d["silhouette"], "o-", color=_BLUE, lw=1.2 if many_k else 1.8, ms=0 if many_k else 7, zorder=3)
     best = d.loc[d["silhouette"].idxmax()]
     ax.plot([best["k"]], [best["silhouette"]], "o", ms=15, mfc="none", mec=_RED, mew=2, zorder=4)
+    # a best k at either end of the axis: the label starts (ends) at the point, inside the axes
+    at = (float(best["k"]) - x0) / (x1 - x0)
+    ha, dx = ("left", -6) if at < 0.1 else ("right", 6) if at > 0.9 else ("center", 0)
     ax.annotate(T["sil_best"].format(k=int(best["k"])), (best["k"], best["silhouette"]),
-                xytext=(0, -24), textcoords="offset points", ha="center", color=_RED, fontsize=10)
+                xytext=(dx, -24), textcoords="offset points", ha=ha, color=_RED, fontsize=10)
     ax.set_ylim(min(0.0, float(d["silhouette"].min()) - 0.05), 1.0)
     ax.set_xlim(x0, x1)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))

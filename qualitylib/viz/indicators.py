@@ -214,9 +214,7 @@ def plot_family_counts(table: pd.DataFrame, *, ax: Axes | None = None, lang: str
         bars = ax.bar(x, y, bw * 0.92, color=colors[name], label=name)
         for b, v in zip(bars, y):
             ax.text(b.get_x() + b.get_width() / 2, v + 0.08, str(v), ha="center", va="bottom", fontsize=8)
-    fam_labels = family_labels(lang)
-    ax.set_xticks(range(len(fams)))
-    ax.set_xticklabels([fill(fam_labels.get(f, f), 1.5, 9) for f in fams], fontsize=9)
+    _family_ticks(ax, fams, lang)
     ax.set_ylabel(T["family_y"])
     ax.set_xlabel(T["family_x"])
     ax.yaxis.get_major_locator().set_params(integer=True)
@@ -226,6 +224,15 @@ def plot_family_counts(table: pd.DataFrame, *, ax: Axes | None = None, lang: str
     despine(ax)
     ax.legend(title=T["city"], loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     return ax
+
+
+def _family_ticks(ax: Axes, fams: list[str], lang: str) -> None:
+    """Family names under their slots, each wrapped to its slot's width: at a fixed 1.5 inches the
+    longer English names ran into each other once the axes were no wider than the figure."""
+    fam_labels = family_labels(lang)
+    slot_in = ax.get_position().width * ax.figure.get_figwidth() / max(len(fams), 1)
+    ax.set_xticks(range(len(fams)))
+    ax.set_xticklabels([fill(fam_labels.get(f, f), min(1.5, 0.85 * slot_in), 9) for f in fams], fontsize=9)
 
 
 def _family_counts_many(ax: Axes, info: pd.DataFrame, fams: list[str], counts: pd.Series, lang: str,
@@ -249,9 +256,7 @@ def _family_counts_many(ax: Axes, info: pd.DataFrame, fams: list[str], counts: p
         for k, c in enumerate(hl):
             x = int(counts.get((f, c), 0))
             ax.plot([i + 0.32 + 0.05 * k], [x], "o", ms=6, color=hcol[c], zorder=4, label=names[c] if i == 0 else None)
-    fam_labels = family_labels(lang)
-    ax.set_xticks(range(len(fams)))
-    ax.set_xticklabels([fill(fam_labels.get(f, f), 1.5, 9) for f in fams], fontsize=9)
+    _family_ticks(ax, fams, lang)
     ax.set_xlim(-0.6, len(fams) - 0.4)
     ax.set_ylabel(T["family_y"])
     ax.set_xlabel(T["family_x"])

@@ -324,7 +324,7 @@ def plot_agency_theme_network(graph, *, ax: Axes | None = None, lang: str = "zh"
         ax.scatter([x], [y], s=20 + 260 * deg[n] / dmax, color="#c9a227" if n[0] == "agency" else "#55a868",
                    zorder=3, edgecolor="white", linewidth=0.6)
         label = a_lab.get(n[1], n[1]) if n[0] == "agency" else t_lab.get(n[1], n[1])
-        ax.text(x - 0.04 if n[0] == "agency" else x + 0.04, y, f"{label} ({deg[n]})", ha="right" if x == 0 else "left",
+        ax.text(x - 0.04 if n[0] == "agency" else x + 0.04, y, f"{label} ({deg[n]:,})", ha="right" if x == 0 else "left",
                 va="center", fontsize=8)
     ax.set_xlim(-0.9, 1.9)
     ax.set_ylim(span + 0.8, -0.8)

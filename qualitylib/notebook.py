@@ -130,10 +130,66 @@ class NotebookSession:
             self._show_saved(kept, show)
             return SavedFiles(kept)
         drawn = draw(*args, **kwargs)
-        written = (self.save_pages(drawn, name, show=show) if isinstance(drawn, Mapping)
-                   else self.save(drawn, name, show=show > 0))
-        self._note_figure(name, key, written)
+        page_keys = self._page_keys(name, draw, drawn)
+        if page_keys is not None:
+            written, pages = self._save_changed_pages(drawn, name, page_keys, show)
+        else:
+            written = (self.save_pages(drawn, name, show=show) if isinstance(drawn, Mapping)
+                       else self.save(drawn, name, show=show > 0))
+            pages = None
+        self._note_figure(name, key, written, pages)
         return SavedFiles(written)
+
+    def _page_keys(self, name: str, draw, drawn) -> dict[str, str] | None:
+        """Suffix -> key of each page, for pages that say what they are drawn from (see
+        :class:`~qualitylib.viz.scale.FigurePages`); None when they do not or cannot be digested."""
+        inputs = getattr(drawn, "page_inputs", None)
+        if inputs is None or not self.reuse_figures:
+            return None
+        import matplotlib
+
+        from .records import code_fingerprint, exact_digest
+
+        try:
+            base = exact_digest("page", name, self.lang, list(self.figure_formats), matplotlib.__version__,
+                                code_fingerprint(), draw)
+            return {suffix: exact_digest(base, suffix, part) for suffix, part in zip(drawn, inputs)}
+        except TypeError:
+            return None
+
+    def _save_changed_pages(self, drawn, name: str, page_keys: dict[str, str], show: int
+                            ) -> tuple[list[Path], dict[str, str]]:
+        """Draw and save the pages whose key is not the one their intact files were drawn with; keep
+        the others. Output: the paths of every page's files, and the pages' keys."""
+        import json
+
+        from .records import file_digest
+
+        try:
+            note = json.loads(self._keys_file(name).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            note = {}
+        before = note.get("pages", {})
+        sha = dict(map(tuple, note.get("files", [])))
+        written: list[Path] = []
+        n_drawn = n_kept = 0
+        for i, suffix in enumerate(drawn):
+            files = [self.figures_dir / f"{name}{suffix}_{self.lang}.{fmt}" for fmt in self.figure_formats]
+            if (before.get(suffix) == page_keys[suffix]
+                    and all(p.is_file() and sha.get(p.name) == file_digest(p) for p in files)):
+                if i < show and _in_notebook():
+                    self._display_file(next((p for p in files if p.suffix == ".png"), files[0]))
+                written += files
+                n_kept += 1
+            else:
+                written += self.save(drawn[suffix], f"{name}{suffix}", show=i < show)
+                n_drawn += 1
+        if n_kept:
+            print(f"{n_drawn} of {n_drawn + n_kept} page(s) drawn; the others are unchanged since they were last "
+                  f"drawn (same inputs): {self.figures_dir}/{name}_*_{self.lang}.*")
+        elif len(drawn) > show:
+            print(f"{len(drawn) - show} more page(s) of this figure: {self.figures_dir}/{name}_*_{self.lang}.png")
+        return written, page_keys
 
     def _figure_key(self, name: str, draw, args, kwargs) -> str | None:
         import matplotlib
@@ -167,7 +223,8 @@ class NotebookSession:
             return None
         return [p for p, _ in files]
 
-    def _note_figure(self, name: str, key: str | None, written: list[Path]) -> None:
+    def _note_figure(self, name: str, key: str | None, written: list[Path], pages: dict[str, str] | None = None
+                     ) -> None:
         import json
 
         from .atomic import write_text_atomic
@@ -183,10 +240,12 @@ class NotebookSession:
         for rel, _sha in before:
             if rel not in now:
                 (self.figures_dir / rel).unlink(missing_ok=True)
-        if key is None:
+        if key is None and pages is None:
             keys_file.unlink(missing_ok=True)
             return
         note = {"key": key, "files": [[p.name, file_digest(p)] for p in written]}
+        if pages is not None:
+            note["pages"] = pages
         write_text_atomic(keys_file, json.dumps(note, indent=0) + "\n")
 
     def _show_saved(self, paths: list[Path], show: int) -> None:

@@ -132,3 +132,60 @@ def test_a_graph_digest_sees_its_content_not_its_construction_order():
     relabelled = graph(edges)
     relabelled.nodes[("theme", "brands")]["lead"] = 1
     assert exact_digest(same) != exact_digest(relabelled)
+
+
+def keyed_pages(frame: pd.DataFrame, *, per_page: int, lang: str):
+    """Pages that say what each is drawn from: its rows and the shared y limit."""
+    from qualitylib.viz.scale import FigurePages
+
+    chunks = [frame.iloc[i:i + per_page] for i in range(0, len(frame), per_page)]
+    top = float(frame["value"].max())
+
+    def draw(i):
+        fig = bars(chunks[i], lang=lang)
+        fig.axes[0].set_ylim(0, top)
+        return fig
+
+    return FigurePages([f"_p{i + 1:02d}" for i in range(len(chunks))], draw, lang,
+                       inputs=[(chunk, top) for chunk in chunks])
+
+
+def test_only_the_pages_whose_inputs_changed_are_drawn_again(nb):
+    first = nb.figure("keyed", keyed_pages, _frame([1.0, 2.0, 3.0, 4.0, 5.0, 9.0]), per_page=2, lang="en")
+    assert len(DRAWN) == 3
+    stamps = [p.stat().st_mtime_ns for p in first]
+    # the second page's rows change, the shared limit (9) does not: that page alone is drawn
+    second = nb.figure("keyed", keyed_pages, _frame([1.0, 2.0, 3.0, 4.5, 5.0, 9.0]), per_page=2, lang="en")
+    assert len(DRAWN) == 4 and second == first
+    assert [p.stat().st_mtime_ns for p in first][0::2] == stamps[0::2]
+    # a file edited by hand is drawn again, the others are kept
+    first[2].write_bytes(b"edited")
+    nb.figure("keyed", keyed_pages, _frame([1.0, 2.0, 3.0, 4.6, 5.0, 9.0]), per_page=2, lang="en")
+    assert len(DRAWN) == 6 and first[2].read_bytes().startswith(b"\x89PNG")
+    # the shared limit changes: every page is drawn
+    nb.figure("keyed", keyed_pages, _frame([1.0, 2.0, 3.0, 4.6, 5.0, 8.0]), per_page=2, lang="en")
+    assert len(DRAWN) == 9
+    # the same as drawn from scratch
+    fresh = notebook.start(lang="en", processed_dir=nb.processed_dir, figures_dir=nb.figures_dir / "fresh",
+                           figure_formats=["png"], root=nb.root)
+    again = fresh.figure("keyed", keyed_pages, _frame([1.0, 2.0, 3.0, 4.6, 5.0, 8.0]), per_page=2, lang="en")
+    assert [p.read_bytes() for p in again] == [p.read_bytes() for p in first]
+    # fewer pages: the last one's file goes
+    nb.figure("keyed", keyed_pages, _frame([1.0, 2.0, 3.0, 4.6]), per_page=2, lang="en")
+    assert not first[2].exists() and first[1].exists()
+
+
+def test_the_paged_charts_that_key_their_pages_give_one_input_per_page():
+    from qualitylib import viz
+    from qualitylib.records import exact_digest as digest
+
+    terms = pd.DataFrame({"city": [f"城{i:02d}市" for i in range(20) for _ in range(3)],
+                          "city_en": [f"C{i:02d}" for i in range(20) for _ in range(3)],
+                          "rank": [1, 2, 3] * 20, "term": ["质量提升", "标准化", "品牌"] * 20,
+                          "tfidf": np.linspace(0.9, 0.1, 60), "count": [3] * 60})
+    pages = viz.tfidf_terms_figures(terms, lang="en", per_page=8)
+    assert len(pages.page_inputs) == len(pages) == 3
+    nudged = terms.copy()
+    nudged.loc[59, "tfidf"] = 0.11  # a place on the last page (the largest score, the shared scale, is unchanged)
+    after = viz.tfidf_terms_figures(nudged, lang="en", per_page=8).page_inputs
+    assert [digest(a) == digest(b) for a, b in zip(pages.page_inputs, after)] == [True, True, False]

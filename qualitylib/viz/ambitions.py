@@ -269,7 +269,9 @@ def indicator_comparison_figures(table: pd.DataFrame, national: pd.DataFrame | N
         tight_below_header(fig, top, 0.3 / fig.get_size_inches()[1])
         return fig
 
-    return FigurePages([sp[0] for sp in specs], draw, lang)
+    # a page reads its spec and the chart's constants: one changed target redraws its indicator only
+    inputs = [(spec, title, sub, window, panel_w) for spec in specs]
+    return FigurePages([sp[0] for sp in specs], draw, lang, inputs=inputs)
 
 
 @styled

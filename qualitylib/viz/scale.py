@@ -148,13 +148,21 @@ class FigurePages(Mapping[str, Figure]):
 
     Keys are known at once (``''`` for a single figure, ``'_p01'``..., or a chart's own suffixes).
     A page is drawn anew at every lookup and not kept: iterate once with ``.items()``, and save and
-    close each figure before the next (as ``NotebookSession.save`` does)."""
+    close each figure before the next (as ``NotebookSession.save`` does).
 
-    def __init__(self, keys: Sequence[str], draw: Callable[[int], Figure], lang: str) -> None:
+    ``inputs`` (optional, one per page): everything page *i*'s drawing reads besides the chart's
+    code and language -- its rows and whatever it shares with the other pages (a common scale, the
+    number of pages). ``NotebookSession.figure`` then redraws only the pages whose inputs changed."""
+
+    def __init__(self, keys: Sequence[str], draw: Callable[[int], Figure], lang: str,
+                 inputs: Sequence[Any] | None = None) -> None:
         self._keys = list(keys)
         if len(set(self._keys)) != len(self._keys):
             raise ValueError(f"duplicate page keys: {self._keys}")
+        if inputs is not None and len(inputs) != len(self._keys):
+            raise ValueError(f"{len(inputs)} page inputs for {len(self._keys)} pages")
         self._draw, self._lang = draw, check_lang(lang)
+        self.page_inputs = None if inputs is None else list(inputs)
 
     def __getitem__(self, key: str) -> Figure:
         try:

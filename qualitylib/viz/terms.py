@@ -101,4 +101,8 @@ def tfidf_terms_figures(tfidf: pd.DataFrame, *, lang: str = "zh", ncols: int = 3
             keep_outer_labels_in_layout(ax.get_xticklabels(), renderer)
         return fig
 
-    return FigurePages(page_keys(len(chunks)), draw, lang)
+    # what page i reads: its places' rows, colours and names, and what all pages share
+    shared = (ncols, top_n, int(lens.min()), int(lens.max()), xmax, len(chunks))
+    inputs = [(i, part, shared, tfidf[tfidf["city"].isin(part)], [colors[c] for c in part], [en.get(c) for c in part])
+              for i, part in enumerate(chunks)]
+    return FigurePages(page_keys(len(chunks)), draw, lang, inputs=inputs)

@@ -154,3 +154,21 @@ def test_cluster_stability_legend_clears_the_axis_title_with_two_clusters(lang):
 
 def ax_legends(fig):
     return [ax.get_legend() for ax in fig.axes if ax.get_legend() is not None]
+
+
+def test_silhouette_labels_stay_inside_the_axes_with_the_best_k_at_either_end():
+    import numpy as np
+    import pandas as pd
+
+    k = np.arange(2, 211)
+    for best in (0, len(k) - 1):
+        s = 0.3 - 0.001 * k
+        s[best] = 0.45
+        fig = viz.silhouette_figure(pd.DataFrame({"k": k, "silhouette": s}), lang="en")
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        ax = fig.axes[0]
+        box = ax.get_window_extent(renderer)
+        for t in ax.texts:
+            e = t.get_window_extent(renderer)
+            assert box.x0 - 0.5 <= e.x0 and e.x1 <= box.x1 + 0.5, (best, t.get_text())

@@ -64,9 +64,11 @@ nb = notebook.start(lang=lang, processed_dir=processed_dir, figures_dir=figures_
 tables = nb.load(cities)
 documents = tables["documents"]
 sentences = policy_sentences(tables["sentences"])
-coded = themes.code_sentences(sentences)
-tasks = agencies.task_table(sentences)
-rows = agencies.agency_rows(tasks, documents, names=agency_names)
+# nb.computed: the result of an analysis step is stored by its inputs, so the other language's run (and the
+# next run, for steps whose inputs did not change) reads it instead of computing it again
+coded = nb.computed(themes.code_sentences, sentences)
+tasks = nb.computed(agencies.task_table, sentences)
+rows = nb.computed(agencies.agency_rows, tasks, documents, names=agency_names)
 period = documents[["city", "city_en", "issued", "plan_type"]].assign(
     period=documents["issued"].map(agencies.reform_period))
 nb.show_table(period)
@@ -103,7 +105,7 @@ nb.show_table(changed[["city", "period", "written", "code", "successor"]].sort_v
 # 各县(市)区人民政府), so differences here are differences of drafting style first.
 
 # %%
-shares = agencies.lead_shares(tasks, rows)
+shares = nb.computed(agencies.lead_shares, tasks, rows)
 nb.show_table(shares.round(3))
 nb.figure("05_lead_shares", charts.lead_shares_figures, shares, lang=lang)
 
@@ -119,7 +121,7 @@ nb.figure("05_lead_shares", charts.lead_shares_figures, shares, lang=lang)
 # to `"successor"` to read it as market regulation.
 
 # %%
-lead_counts = agencies.agency_theme_counts(rows, tasks, coded, roles=("lead",))
+lead_counts = nb.computed(agencies.agency_theme_counts, rows, tasks, coded, roles=("lead",))
 labels = agencies.agency_labels(lang)
 if not lead_counts.empty:
     by_city = lead_counts.groupby(["city", "agency"])["n_tasks"].sum().rename("lead_task_themes").reset_index()
@@ -140,7 +142,7 @@ nb.figure("05_agency_theme_matrix", charts.agency_theme_matrix_figures, lead_cou
 # attach to their own theme. Co-responsible lists are long, so most lines are co-responsibility.
 
 # %%
-all_counts = agencies.agency_theme_counts(rows, tasks, coded, roles=("lead", "co"))
+all_counts = nb.computed(agencies.agency_theme_counts, rows, tasks, coded, roles=("lead", "co"))
 graph = agencies.agency_theme_graph(all_counts, leads=lead_counts, min_tasks=network_min_tasks)
 print(f"{graph.number_of_nodes()} nodes, {graph.number_of_edges()} lines")
 nb.figure("05_agency_theme_network", charts.agency_theme_network_figure, graph, lang=lang,
@@ -155,7 +157,7 @@ nb.figure("05_agency_theme_network", charts.agency_theme_network_figure, graph, 
 # about who does the work.
 
 # %%
-rows_successor = agencies.agency_rows(tasks, documents, names="successor")
+rows_successor = nb.computed(agencies.agency_rows, tasks, documents, names="successor")
 presence = agencies.presence_table(rows_successor)
 nb.show_table(presence.assign(agency=presence["agency"].map(lambda a: labels.get(a, a))))
 
@@ -174,8 +176,8 @@ nb.show_table(presence.assign(agency=presence["agency"].map(lambda a: labels.get
 # construction. Wide bars rest on one or two sections.
 
 # %%
-flags = concreteness.sentence_flags(sentences, documents)
-conc = concreteness.concreteness_shares(flags, coded, n_boot=n_boot, seed=seed, block_depth=block_depth)
+flags = nb.computed(concreteness.sentence_flags, sentences, documents)
+conc = nb.computed(concreteness.concreteness_shares, flags, coded, n_boot=n_boot, seed=seed, block_depth=block_depth)
 overall = conc[conc["theme"] == "all"].pivot_table(index=["city", "city_en"], columns="measure", values="share")
 display(overall.round(3))
 nb.figure("05_concreteness", charts.concreteness_figure, conc, lang=lang, min_n=min_sentences)
@@ -191,7 +193,7 @@ nb.figure("05_concreteness", charts.concreteness_figure, conc, lang=lang, min_n=
 # with three targets (the legend gives the counts) has intervals that span almost everything.
 
 # %%
-mix = concreteness.kind_mix(tables["targets"], n_boot=n_boot, seed=seed, block_depth=block_depth)
+mix = nb.computed(concreteness.kind_mix, tables["targets"], n_boot=n_boot, seed=seed, block_depth=block_depth)
 nb.show_table(mix.pivot_table(index="city", columns="kind", values="n_targets", aggfunc="sum"))
 nb.figure("05_target_kinds", charts.kind_mix_figure, mix, lang=lang)
 

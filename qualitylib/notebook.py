@@ -256,6 +256,16 @@ class NotebookSession:
         more = f"; {len(pngs) - show} more page(s): {self.figures_dir}/{pngs[0].name}" if len(pngs) > show else ""
         print(f"unchanged since it was last drawn (same inputs), not drawn again{more}")
 
+    def computed(self, work, /, *args: Any, **kwargs: Any) -> Any:
+        """``work(*args, **kwargs)`` -- an analysis function of :mod:`qualitylib.analysis` -- or the result
+        stored when it was last called with the same inputs (:func:`qualitylib.computed.computed`): the
+        other language's run of the same notebook, the statistics step (the theme coding) or the last
+        run computed it already. ``start(..., reuse_figures=False)`` computes every time. Output: the
+        result."""
+        from .computed import computed
+
+        return computed(self.processed_dir, work, *args, reuse=self.reuse_figures, **kwargs)
+
     def show_table(self, frame: pd.DataFrame, *, max_rows: int = MAX_TABLE_ROWS, csv: str | None = None) -> None:
         """Show ``frame`` in the notebook, or its first ``max_rows`` rows and a line saying how many more
         there are and where the whole table is (``csv``, a file of the processed data): an HTML export

@@ -258,9 +258,16 @@ def _data_inputs(config, statistics: bool) -> list[Path]:
 
 def needs_statistics(source: Path) -> bool:
     """Whether a notebook reads the stored cross-city statistics or theme check (``nb.statistics``,
-    ``nb.theme_check``): it then waits for the steps that write them."""
+    ``nb.theme_check``), or stored results (``nb.computed``: the statistics step stores the theme
+    coding of every sentence): it then waits for the steps that write them."""
     text = Path(source).read_text(encoding="utf-8")
-    return "nb.statistics(" in text or "nb.theme_check(" in text
+    return "nb.statistics(" in text or "nb.theme_check(" in text or "nb.computed(" in text
+
+
+def shares_results(source: Path) -> bool:
+    """Whether a notebook stores analysis results for its run in the other language
+    (``nb.computed``): that run then waits for the first language's, and reads them."""
+    return "nb.computed(" in Path(source).read_text(encoding="utf-8")
 
 
 def _figures_of(config, run: NotebookRun) -> list[Path]:

@@ -414,8 +414,19 @@ def _run_jobs(config: RunConfig, runs: list[NotebookRun], record, log) -> tuple[
                                                                kernel_manager)
         return work
 
-    jobs += [Job(r.label, notebook(r), after=("theme check", "statistics") if r.notebook in with_stats else ())
-             for r in order]
+    # a notebook whose results are stored by nb.computed: its run in a later language waits for the
+    # first language's run, and reads what it computed instead of computing it again side by side
+    sharing = {nb for nb, src in sources.items() if run_steps.shares_results(src)}
+    first_lang = {}
+    for r in runs:
+        first_lang.setdefault(r.notebook, r)
+
+    def after(r: NotebookRun) -> tuple[str, ...]:
+        waits = ("theme check", "statistics") if r.notebook in with_stats else ()
+        lead = first_lang[r.notebook]
+        return waits + ((lead.label,) if r.notebook in sharing and lead is not r else ())
+
+    jobs += [Job(r.label, notebook(r), after=after(r)) for r in order]
     jobs.append(Job("release", lambda: run_steps.release_step(config, record, log), after=("theme check",),
                     in_process=True))
     workers = max(1, config.workers or os.cpu_count() or 1)

@@ -62,12 +62,13 @@ def write_statistics(processed_dir: str | os.PathLike[str], params: Mapping[str,
     from .analysis import themes
     from .analysis.cross_city import THEME_TABLES, cities_compared, theme_tables, tfidf_input, tfidf_tables
     from .records import code_fingerprint, exact_digest
-    from .tables import policy_sentences
+    from .computed import computed
+    from .tables import load_sentences, policy_sentences
 
     say = progress or (lambda name: None)
     folder = Path(processed_dir)
     out = stats_dir(folder)
-    sentences = policy_sentences(pd.read_csv(folder / "sentences.csv"))
+    sentences = policy_sentences(load_sentences(folder))
     p = _record(folder, params or {})["parameters"]
     try:
         before = json.loads((out / PARTS_FILE).read_text(encoding="utf-8"))
@@ -81,7 +82,8 @@ def write_statistics(processed_dir: str | os.PathLike[str], params: Mapping[str,
                 and entry.get("files") == {f.name: file_digest(f) for f in files})
 
     say("theme coding")
-    coded = themes.code_sentences(sentences)
+    # stored by its input: notebook 05 codes the same sentences and reads this result
+    coded = computed(folder, themes.code_sentences, sentences)
     parts: dict[str, dict[str, Any]] = {}
     written: list[Path] = []
     theme_key = exact_digest("theme tables", code_fingerprint(), p, coded)
@@ -169,9 +171,9 @@ def statistics(processed_dir: str | os.PathLike[str], params: Mapping[str, Any] 
     else:
         reason = f"the comparison is limited to {', '.join(cities)}"
     if sentences is None:
-        from .tables import policy_sentences
+        from .tables import load_sentences, policy_sentences
 
-        sentences = policy_sentences(pd.read_csv(Path(processed_dir) / "sentences.csv"))
+        sentences = policy_sentences(load_sentences(processed_dir))
     elif callable(sentences):
         sentences = sentences()
     from .analysis.cross_city import cross_city_tables

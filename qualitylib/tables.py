@@ -69,6 +69,13 @@ def load_processed(processed_dir: str | os.PathLike[str],
     return tables
 
 
+def load_sentences(processed_dir: str | os.PathLike[str]) -> pd.DataFrame:
+    """Input: the processed-data folder. Output: ``sentences.csv`` of every place, as
+    :func:`load_processed` gives it without a city filter (the same frame, so a result computed from
+    one is a result of the other: see :mod:`qualitylib.computed`)."""
+    return name_unknown_places(pd.read_csv(Path(processed_dir) / "sentences.csv"))
+
+
 UNKNOWN_PLACE = ("地点不明", "unknown place")
 
 

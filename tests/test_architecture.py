@@ -21,6 +21,7 @@ LAYERS = {
     "qualitylib.analysis": 3,
     "qualitylib.viz": 4,
     "qualitylib.tables": 5, "qualitylib.pipeline": 5, "qualitylib.notebook_sources": 5, "qualitylib.records": 5,
+    "qualitylib.computed": 5,
     "qualitylib.stats_tables": 6, "qualitylib.profiles": 6,
     "qualitylib.notebook_execution": 6,
     "qualitylib.notebook": 6, "qualitylib.release": 6, "qualitylib.run_params": 6,

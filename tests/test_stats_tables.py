@@ -151,3 +151,23 @@ def test_a_changed_word_remakes_the_tfidf_terms(tmp_path):
     said: list[str] = []
     stats_tables.write_statistics(folder, SMALL, progress=said.append)
     assert "tfidf_terms" in said
+
+
+def test_the_theme_coding_of_the_statistics_is_the_one_notebook_05_reads(tmp_path):
+    from qualitylib import notebook
+    from qualitylib.analysis import themes
+    from qualitylib.computed import COMPUTED_DIR
+    from qualitylib.tables import policy_sentences
+
+    folder = _processed_copy(tmp_path, "run")
+    stats_tables.write_statistics(folder, SMALL)
+    (stored,) = (folder / COMPUTED_DIR).glob("code_sentences-*.pkl")
+    stamp = stored.stat().st_mtime_ns
+    # notebook 05: sentences as nb.load gives them, coded through nb.computed -- read, not coded again
+    nb = notebook.start(lang="en", processed_dir=folder, figures_dir=tmp_path / "figures", figure_formats=["png"],
+                        root=tmp_path)
+    sentences = policy_sentences(nb.load([])["sentences"])
+    coded = nb.computed(themes.code_sentences, sentences)
+    assert list((folder / COMPUTED_DIR).glob("code_sentences-*.pkl")) == [stored]
+    assert stored.stat().st_mtime_ns == stamp
+    pd.testing.assert_frame_equal(coded, themes.code_sentences(sentences), check_exact=True)

@@ -56,3 +56,16 @@ def seed_tables(tmp_path_factory) -> dict:
     raw, curated = seed_corpus(out)
     write_tables(run_pipeline([raw], documents_csv=curated), out / "processed")
     return load_processed(out / "processed")
+
+
+@pytest.fixture
+def session(tmp_path):
+    """A notebook session over ``tmp_path`` (processed tables there, figures in ``figures/``, PNG):
+    ``session(lang="zh", reuse_figures=False)``."""
+    from qualitylib import notebook
+
+    def start(lang: str = "en", **options):
+        return notebook.start(lang=lang, processed_dir=tmp_path, figures_dir=tmp_path / "figures",
+                              figure_formats=["png"], root=tmp_path, **options)
+
+    return start

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from qualitylib import notebook
 from qualitylib.computed import COMPUTED_DIR, KEEP_COMPUTED
 
 CALLS: list[str] = []
@@ -20,22 +19,20 @@ def shares(frame: pd.DataFrame, *, scale: float = 1.0) -> pd.DataFrame:
 
 
 @pytest.fixture
-def nb(tmp_path):
+def nb(session):
     CALLS.clear()
-    return notebook.start(lang="zh", processed_dir=tmp_path, figures_dir=tmp_path / "figures",
-                          figure_formats=["png"], root=tmp_path)
+    return session("zh")
 
 
 def _frame(values):
     return pd.DataFrame({"city": ["甲市", "乙市", "甲市"][:len(values)], "value": values})
 
 
-def test_a_result_is_computed_once_per_inputs(nb, tmp_path):
+def test_a_result_is_computed_once_per_inputs(nb, session):
     first = nb.computed(shares, _frame([1.0, 2.0, 3.0]), scale=2.0)
     assert CALLS == ["shares"]
     # the run in the other language: a session of its own over the same folder
-    other = notebook.start(lang="en", processed_dir=tmp_path, figures_dir=tmp_path / "figures",
-                           figure_formats=["png"], root=tmp_path)
+    other = session("en")
     again = other.computed(shares, _frame([1.0, 2.0, 3.0]), scale=2.0)
     assert CALLS == ["shares"]
     pd.testing.assert_frame_equal(again, first, check_exact=True)
@@ -53,15 +50,11 @@ def test_a_damaged_entry_is_computed_again(nb):
     assert len(CALLS) == 2 and result["value"].tolist() == [1.0]
 
 
-def test_lambdas_are_always_computed_and_reuse_can_be_switched_off(tmp_path):
-    CALLS.clear()
-    nb = notebook.start(lang="zh", processed_dir=tmp_path, figures_dir=tmp_path / "f", figure_formats=["png"],
-                        root=tmp_path)
+def test_lambdas_are_always_computed_and_reuse_can_be_switched_off(nb, session):
     nb.computed(lambda f: shares(f), _frame([1.0]))
     nb.computed(lambda f: shares(f), _frame([1.0]))
     assert len(CALLS) == 2
-    off = notebook.start(lang="zh", processed_dir=tmp_path, figures_dir=tmp_path / "f", figure_formats=["png"],
-                         root=tmp_path, reuse_figures=False)
+    off = session("zh", reuse_figures=False)
     off.computed(shares, _frame([1.0]))
     off.computed(shares, _frame([1.0]))
     assert len(CALLS) == 4

@@ -28,10 +28,9 @@ def bar_pages(frame: pd.DataFrame, *, per_page: int, lang: str) -> dict[str, Fig
 
 
 @pytest.fixture
-def nb(tmp_path):
+def nb(session):
     DRAWN.clear()
-    return notebook.start(lang="en", processed_dir=tmp_path, figures_dir=tmp_path / "figures",
-                          figure_formats=["png"], root=tmp_path)
+    return session("en")
 
 
 def _frame(values):
@@ -76,10 +75,9 @@ def test_inputs_that_cannot_be_compared_exactly_are_always_drawn(nb):
         exact_digest(object())
 
 
-def test_reuse_can_be_switched_off(tmp_path):
+def test_reuse_can_be_switched_off(session):
     DRAWN.clear()
-    nb = notebook.start(lang="en", processed_dir=tmp_path, figures_dir=tmp_path / "f", figure_formats=["png"],
-                        root=tmp_path, reuse_figures=False)
+    nb = session("en", reuse_figures=False)
     nb.figure("bars", bars, _frame([1.0]), lang="en")
     nb.figure("bars", bars, _frame([1.0]), lang="en")
     assert len(DRAWN) == 2

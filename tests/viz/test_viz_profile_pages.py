@@ -291,8 +291,7 @@ def test_a_plans_page_key_changes_with_its_own_rows_only():
     before = keys()
     assert len(set(before.values())) == len(before)
     assert before == keys()  # a fresh index gives the same keys
-    first, second = docs["doc_id"].iloc[0], docs["doc_id"].iloc[1]
-    city = docs["city"].iloc[0]
+    first, city = docs["doc_id"].iloc[0], docs["city"].iloc[0]
     assert city != docs["city"].iloc[1]
     cases = []  # (tables, stats, cities whose plans may change besides the first)
     targets = tables["targets"].copy()

@@ -316,8 +316,13 @@ def snapshot(folder: Path) -> dict[str, tuple[int, int, int]]:
 
 
 #: What a run keeps for the next one, not an output: the run record (it notes how long each notebook
-#: took) and the pipeline's per-document cache (pickles made in a worker and in the runner differ in bytes).
+#: took) and the caches in any ``.qualitylib-cache/`` folder: the pipeline's per-document cache (pickles
+#: made in a worker and in the runner differ in bytes) and the stored analysis results beside the tables.
 BOOKKEEPING = (".qualitylib-record.json", ".qualitylib-cache/")
+
+
+def _bookkeeping(rel: str) -> bool:
+    return rel.startswith(BOOKKEEPING) or "/.qualitylib-cache/" in f"/{rel}"
 
 
 def digests(folder: Path) -> dict[str, str]:
@@ -325,7 +330,7 @@ def digests(folder: Path) -> dict[str, str]:
     out = {}
     for p in _files(folder):
         rel = p.relative_to(folder).as_posix()
-        if not rel.startswith(BOOKKEEPING):
+        if not _bookkeeping(rel):
             out[rel] = hashlib.sha256(p.read_bytes()).hexdigest()
     return out
 

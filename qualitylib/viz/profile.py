@@ -378,8 +378,9 @@ def _emphasis_data(boot: pd.DataFrame, city: str, lang: str, differences: pd.Dat
 
 
 def _draw_emphasis(ax: Axes, e: _Emphasis, lang: str, legend_at: tuple[float, float] | None = None) -> Axes:
-    """Draw :class:`_Emphasis` on ``ax``; ``legend_at``: where the legend of the many-places chart is
-    centred (figure fraction, its bottom edge), else below the axes."""
+    """Draw :class:`_Emphasis` on ``ax``; ``legend_at``: where the legend is centred (figure fraction,
+    its bottom edge; the page figure reserves room for it), else below the axes with many places and
+    in the lower right corner with few (an axes of the caller's)."""
     T = {**text(lang), **_EMPH_TEXT[lang]}
     S = scale_text(lang)
     n = len(e.themes)
@@ -416,7 +417,7 @@ def _draw_emphasis(ax: Axes, e: _Emphasis, lang: str, legend_at: tuple[float, fl
     ax.grid(axis="x", color="0.88")
     ax.set_axisbelow(True)
     despine(ax)
-    if e.many and legend_at is not None:
+    if legend_at is not None:
         ax.legend(loc="lower center", bbox_to_anchor=legend_at, bbox_transform=ax.figure.transFigure, ncol=2,
                   frameon=False, fontsize=_EMPH_LEGEND_PT)
     elif e.many:
@@ -479,13 +480,13 @@ def city_emphasis_figure(boot: pd.DataFrame, city: str, *, lang: str = "zh",
     else:  # half of the last x tick label may stand beyond the axes
         right = _PAD_IN + _text_box_in("100%", matplotlib.rcParams["font.size"])[0] / 2
     bottom = _PAD_IN + _x_decor_in(T["emph_x"]) + 0.04
-    legend_at = None
-    if e.many:
-        fs = _EMPH_LEGEND_PT / 72.0
-        # a two-row legend without frame: rows of text, the gap between them and the inner padding
-        legend_in = 2 * _text_box_in("Ag国", _EMPH_LEGEND_PT)[1] + 0.5 * fs + 0.8 * fs + 0.5 * fs
-        legend_at = ((left + (w - left - right) / 2) / w, _PAD_IN / h)
-        bottom += legend_in + 0.12
+    # the legend below the axes, whatever the number of places: inside them (lower right) it sat on the
+    # intervals of the last themes, which run to the right edge for a short plan
+    fs = _EMPH_LEGEND_PT / 72.0
+    # a two-row legend without frame: rows of text, the gap between them and the inner padding
+    legend_in = 2 * _text_box_in("Ag国", _EMPH_LEGEND_PT)[1] + 0.5 * fs + 0.8 * fs + 0.5 * fs
+    legend_at = ((left + (w - left - right) / 2) / w, _PAD_IN / h)
+    bottom += legend_in + 0.12
     ax = _body_axes(fig, top, left, right, bottom)
     _draw_emphasis(ax, e, lang, legend_at)
     _fit_xlabel(ax, matplotlib.rcParams["font.size"])

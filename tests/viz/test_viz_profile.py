@@ -46,6 +46,12 @@ def test_city_emphasis_highlights_the_city(results):
     assert len(ax.get_yticklabels()) == n_themes
     fig = viz.city_emphasis_figure(boot, "温州市", lang="zh")
     assert fig.get_suptitle().startswith("温州市")
+    # the page's legend sits below the axes and its x label, not on the intervals of the last themes
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    (page_ax,) = fig.axes
+    legend = page_ax.get_legend().get_window_extent(renderer)
+    assert legend.y1 <= page_ax.xaxis.label.get_window_extent(renderer).y0
 
 
 def test_nearest_peers_in_order_and_empty(results):

@@ -378,9 +378,8 @@ def _emphasis_data(boot: pd.DataFrame, city: str, lang: str, differences: pd.Dat
 
 
 def _draw_emphasis(ax: Axes, e: _Emphasis, lang: str, legend_at: tuple[float, float] | None = None) -> Axes:
-    """Draw :class:`_Emphasis` on ``ax``; ``legend_at``: where the legend is centred (figure fraction,
-    its bottom edge; the page figure reserves room for it), else below the axes with many places and
-    in the lower right corner with few (an axes of the caller's)."""
+    """Draw :class:`_Emphasis` on ``ax``; ``legend_at``: where the legend's bottom edge is centred (figure
+    fraction; the page reserves room), else below the axes (many places) or lower right (few)."""
     T = {**text(lang), **_EMPH_TEXT[lang]}
     S = scale_text(lang)
     n = len(e.themes)
@@ -480,8 +479,7 @@ def city_emphasis_figure(boot: pd.DataFrame, city: str, *, lang: str = "zh",
     else:  # half of the last x tick label may stand beyond the axes
         right = _PAD_IN + _text_box_in("100%", matplotlib.rcParams["font.size"])[0] / 2
     bottom = _PAD_IN + _x_decor_in(T["emph_x"]) + 0.04
-    # the legend below the axes, whatever the number of places: inside them (lower right) it sat on the
-    # intervals of the last themes, which run to the right edge for a short plan
+    # the legend below the axes for any number of places: inside, it sat on the last themes' intervals
     fs = _EMPH_LEGEND_PT / 72.0
     # a two-row legend without frame: rows of text, the gap between them and the inner padding
     legend_in = 2 * _text_box_in("Ag国", _EMPH_LEGEND_PT)[1] + 0.5 * fs + 0.8 * fs + 0.5 * fs

@@ -83,7 +83,9 @@ class ProfileIndex:
     def __init__(self, tables: Mapping[str, pd.DataFrame], stats: Mapping[str, pd.DataFrame]) -> None:
         self.tables, self.stats = tables, stats
         self._positions: dict[tuple[str, str], dict[Any, Any]] = {}
+        self._hashes: dict[str, tuple[bytes, Any]] = {}
         self._pools: dict[tuple[str, ...], tuple[pd.DataFrame, dict[str, str]]] = {}
+        self._pool_digests: dict[tuple[str, ...], str] = {}
 
     def _where(self, frame: pd.DataFrame, name: str, column: str) -> dict[Any, Any]:
         key = (name, column)
@@ -91,12 +93,17 @@ class ProfileIndex:
             self._positions[key] = frame.groupby(column, sort=False, dropna=True).indices if len(frame) else {}
         return self._positions[key]
 
-    def rows(self, frame: pd.DataFrame, name: str, columns: Sequence[str], value: Any) -> pd.DataFrame:
-        """The rows of ``frame`` (called ``name``) where any of ``columns`` holds ``value``."""
+    def positions(self, frame: pd.DataFrame, name: str, columns: Sequence[str], value: Any):
+        """Positions (ascending) of the rows of ``frame`` (called ``name``) where any of ``columns``
+        holds ``value``."""
         import numpy as np
 
         found = [self._where(frame, name, c)[value] for c in columns if value in self._where(frame, name, c)]
-        return frame.iloc[np.unique(np.concatenate(found)) if found else np.array([], dtype=int)]
+        return np.unique(np.concatenate(found)) if found else np.array([], dtype=int)
+
+    def rows(self, frame: pd.DataFrame, name: str, columns: Sequence[str], value: Any) -> pd.DataFrame:
+        """The rows of ``frame`` (called ``name``) where any of ``columns`` holds ``value``."""
+        return frame.iloc[self.positions(frame, name, columns, value)]
 
     def rows_digest(self, frame: pd.DataFrame, name: str, columns: Sequence[str], value: Any) -> bytes:
         """An exact digest of :meth:`rows` (the same rows, their index, the columns and dtypes) from
@@ -104,24 +111,28 @@ class ProfileIndex:
         took as long as everything else of deciding which pages were out of date."""
         import hashlib
 
-        import numpy as np
-
         from .records import exact_digest
 
-        found = [self._where(frame, name, c)[value] for c in columns if value in self._where(frame, name, c)]
-        at = np.unique(np.concatenate(found)) if found else np.array([], dtype=int)
-        key = ("hashes", name)
-        if key not in self._positions:
+        at = self.positions(frame, name, columns, value)
+        if name not in self._hashes:
             try:
                 hashes = pd.util.hash_pandas_object(frame, index=True).to_numpy()
             except TypeError:  # cells holding lists or dicts: each plan's rows are digested on their own
                 hashes = None
-            header = exact_digest(frame.iloc[0:0]).encode("ascii")  # columns, dtypes, index names
-            self._positions[key] = {"hashes": hashes, "header": header}
-        entry = self._positions[key]
-        if entry["hashes"] is None:
+            self._hashes[name] = (exact_digest(frame.iloc[0:0]).encode("ascii"), hashes)  # columns, dtypes, index
+        header, hashes = self._hashes[name]
+        if hashes is None:
             return exact_digest(frame.iloc[at]).encode("ascii")
-        return hashlib.sha256(entry["header"] + at.tobytes() + entry["hashes"][at].tobytes()).digest()
+        return hashlib.sha256(header + at.tobytes() + hashes[at].tobytes()).digest()
+
+    def pool_digest(self, pool: list[str]) -> str:
+        """:func:`~qualitylib.records.exact_digest` of a pool of cities (the same for every plan)."""
+        from .records import exact_digest
+
+        key = tuple(pool)
+        if key not in self._pool_digests:
+            self._pool_digests[key] = exact_digest(pool)
+        return self._pool_digests[key]
 
     def pool_shares(self, shares: pd.DataFrame, pool: list[str]) -> tuple[pd.DataFrame, dict[str, str]]:
         """The theme shares of the pool's cities and their pinyin names (the same for every plan)."""
@@ -142,8 +153,7 @@ def profile_inputs(tables: Mapping[str, pd.DataFrame], stats: Mapping[str, pd.Da
     documents = tables["documents"]
     doc = pick_plan(documents, plan=plan, city=city)
     doc_id, name = str(doc["doc_id"]), str(doc["city"])
-    pool = (sorted(set(filter_cities(documents, list(cities))["city"]) | {name}) if cities
-            else sorted(set(documents["city"].astype(str))))
+    pool = _pool(documents, cities, name)
     index = index or ProfileIndex(tables, stats)
     table = tables["indicator_table"]
     plan_table = index.rows(table, "indicator_table", ["doc_id"], doc_id)
@@ -161,6 +171,13 @@ def profile_inputs(tables: Mapping[str, pd.DataFrame], stats: Mapping[str, pd.Da
                    differences=diffs, peers=peers, city_en=dict(city_en))
 
 
+def _pool(documents: pd.DataFrame, cities: Sequence[str], name: str) -> list[str]:
+    """The places a plan of ``name`` is compared with: those of ``cities`` and its own, else all."""
+    if cities:
+        return sorted(set(filter_cities(documents, list(cities))["city"]) | {name})
+    return sorted(set(documents["city"].astype(str)))
+
+
 def profile_key(tables: Mapping[str, pd.DataFrame], stats: Mapping[str, pd.DataFrame], *, plan: str,
                 cities: Sequence[str] = (), slugs: Mapping[str, str] | None = None,
                 index: ProfileIndex | None = None) -> str:
@@ -174,12 +191,9 @@ def profile_key(tables: Mapping[str, pd.DataFrame], stats: Mapping[str, pd.DataF
     documents = tables["documents"]
     index = index or ProfileIndex(tables, stats)
     doc_rows = index.rows_digest(documents, "documents", ["doc_id"], plan)
-    name = str(documents["city"].iloc[index._where(documents, "documents", "doc_id")[plan][0]])
-    pool = (sorted(set(filter_cities(documents, list(cities))["city"]) | {name}) if cities
-            else sorted(set(documents["city"].astype(str))))
-    if ("pool", tuple(pool)) not in index._positions:
-        index._positions[("pool", tuple(pool))] = exact_digest(pool)
-    parts = [(slugs or plan_slugs(documents))[plan], index._positions[("pool", tuple(pool))], doc_rows,
+    name = str(documents["city"].iloc[index.positions(documents, "documents", ["doc_id"], plan)[0]])
+    pool = _pool(documents, cities, name)
+    parts = [(slugs or plan_slugs(documents))[plan], index.pool_digest(pool), doc_rows,
              index.rows_digest(tables["indicator_table"], "indicator_table", ["doc_id"], plan),
              index.rows_digest(tables["targets"], "targets", ["doc_id"], plan)]
     for table, columns in (("theme_differences", ["city_a", "city_b"]), ("peers", ["city"])):

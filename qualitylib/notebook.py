@@ -103,17 +103,27 @@ class NotebookSession:
         else:
             display(SVG(data=data))
 
-    def save_pages(self, figures, name: str, *, show: int = 2) -> list[Path]:
+    def save_pages(self, figures, name: str, *, show: int = 2, kept: Mapping[str, list[Path]] | None = None
+                   ) -> list[Path]:
         """Save every page of a paged chart (``viz.<chart>_figures(...)``: suffix -> Figure, drawn as it
-        is iterated) as ``<name><suffix>``; show the first ``show`` pages in the notebook and say how
-        many more there are and where. Output: the written paths."""
+        is looked up) as ``<name><suffix>``, except the pages in ``kept`` (suffix -> their saved files,
+        left as they are and not drawn); show the first ``show`` pages in the notebook and say how many
+        more there are and where. Output: the paths of every page's files."""
+        kept = kept or {}
         written: list[Path] = []
-        n = 0
-        for suffix, fig in figures.items():
-            written += self.save(fig, f"{name}{suffix}", show=n < show)
-            n += 1
-        if n > show:
-            print(f"{n - show} more page(s) of this figure: {self.figures_dir}/{name}_*_{self.lang}.png")
+        for n, suffix in enumerate(figures):
+            if suffix in kept:
+                if n < show and _in_notebook():
+                    self._display_file(next((p for p in kept[suffix] if p.suffix == ".png"), kept[suffix][0]))
+                written += kept[suffix]
+            else:
+                written += self.save(figures[suffix], f"{name}{suffix}", show=n < show)
+        n_kept = sum(1 for suffix in figures if suffix in kept)
+        if n_kept:
+            print(f"{len(figures) - n_kept} of {len(figures)} page(s) drawn; the others are unchanged since they "
+                  f"were last drawn (same inputs): {self.figures_dir}/{name}_*_{self.lang}.*")
+        elif len(figures) > show:
+            print(f"{len(figures) - show} more page(s) of this figure: {self.figures_dir}/{name}_*_{self.lang}.png")
         return written
 
     def figure(self, name: str, draw, /, *args: Any, show: int = 2, **kwargs: Any) -> list[Path]:
@@ -132,12 +142,11 @@ class NotebookSession:
         drawn = draw(*args, **kwargs)
         page_keys = self._page_keys(name, draw, drawn)
         if page_keys is not None:
-            written, pages = self._save_changed_pages(drawn, name, page_keys, show)
+            written = self.save_pages(drawn, name, show=show, kept=self._kept_pages(name, page_keys))
         else:
             written = (self.save_pages(drawn, name, show=show) if isinstance(drawn, Mapping)
                        else self.save(drawn, name, show=show > 0))
-            pages = None
-        self._note_figure(name, key, written, pages)
+        self._note_figure(name, key, written, page_keys)
         return SavedFiles(written)
 
     def _page_keys(self, name: str, draw, drawn) -> dict[str, str] | None:
@@ -157,39 +166,19 @@ class NotebookSession:
         except TypeError:
             return None
 
-    def _save_changed_pages(self, drawn, name: str, page_keys: dict[str, str], show: int
-                            ) -> tuple[list[Path], dict[str, str]]:
-        """Draw and save the pages whose key is not the one their intact files were drawn with; keep
-        the others. Output: the paths of every page's files, and the pages' keys."""
-        import json
-
+    def _kept_pages(self, name: str, page_keys: dict[str, str]) -> dict[str, list[Path]]:
+        """The pages (suffix -> files) drawn with the key they have now, whose files are intact."""
         from .records import file_digest
 
-        try:
-            note = json.loads(self._keys_file(name).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            note = {}
+        note = self._read_note(name)
         before = note.get("pages", {})
         sha = dict(map(tuple, note.get("files", [])))
-        written: list[Path] = []
-        n_drawn = n_kept = 0
-        for i, suffix in enumerate(drawn):
+        kept = {}
+        for suffix, key in page_keys.items():
             files = [self.figures_dir / f"{name}{suffix}_{self.lang}.{fmt}" for fmt in self.figure_formats]
-            if (before.get(suffix) == page_keys[suffix]
-                    and all(p.is_file() and sha.get(p.name) == file_digest(p) for p in files)):
-                if i < show and _in_notebook():
-                    self._display_file(next((p for p in files if p.suffix == ".png"), files[0]))
-                written += files
-                n_kept += 1
-            else:
-                written += self.save(drawn[suffix], f"{name}{suffix}", show=i < show)
-                n_drawn += 1
-        if n_kept:
-            print(f"{n_drawn} of {n_drawn + n_kept} page(s) drawn; the others are unchanged since they were last "
-                  f"drawn (same inputs): {self.figures_dir}/{name}_*_{self.lang}.*")
-        elif len(drawn) > show:
-            print(f"{len(drawn) - show} more page(s) of this figure: {self.figures_dir}/{name}_*_{self.lang}.png")
-        return written, page_keys
+            if before.get(suffix) == key and all(p.is_file() and sha.get(p.name) == file_digest(p) for p in files):
+                kept[suffix] = files
+        return kept
 
     def _figure_key(self, name: str, draw, args, kwargs) -> str | None:
         import matplotlib
@@ -205,17 +194,22 @@ class NotebookSession:
     def _keys_file(self, name: str) -> Path:
         return self.figures_dir / FIGURE_KEYS_DIR / f"{name}_{self.lang}.json"
 
-    def _kept_figure(self, name: str, key: str | None) -> list[Path] | None:
+    def _read_note(self, name: str) -> dict[str, Any]:
+        """What a chart was last drawn from (:meth:`_note_figure`); empty when there is no readable note."""
         import json
 
+        try:
+            note = json.loads(self._keys_file(name).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return note if isinstance(note, dict) else {}
+
+    def _kept_figure(self, name: str, key: str | None) -> list[Path] | None:
         from .records import file_digest
 
         if key is None or not self.reuse_figures:
             return None
-        try:
-            note = json.loads(self._keys_file(name).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
+        note = self._read_note(name)
         if note.get("key") != key:
             return None
         files = [(self.figures_dir / rel, sha) for rel, sha in note.get("files", [])]
@@ -231,10 +225,7 @@ class NotebookSession:
         from .records import file_digest
 
         keys_file = self._keys_file(name)
-        try:
-            before = json.loads(keys_file.read_text(encoding="utf-8")).get("files", [])
-        except (OSError, ValueError):
-            before = []
+        before = self._read_note(name).get("files", [])
         # pages of an earlier, longer version of this chart (the corpus shrank) would stay behind
         now = {p.name for p in written}
         for rel, _sha in before:

@@ -292,8 +292,9 @@ def plot_silhouette(sil: pd.DataFrame, *, ax: Axes | None = None, lang: str = "z
     x0, x1 = float(d["k"].min()) - pad, float(d["k"].max()) + pad
     ax.axhspan(0.5, 1.0, color=_GOOD, zorder=0)
     ax.axhspan(0.25, 0.5, color=_DOUBT, zorder=0)
-    best_k = float(d.loc[d["silhouette"].idxmax(), "k"])
-    right = best_k - x0 < (x1 - x0) / 2  # the band names on the side away from the best k's circle
+    best = d.loc[d["silhouette"].idxmax()]
+    at = (float(best["k"]) - x0) / (x1 - x0)  # where the best k is across the axes, 0..1
+    right = at < 0.5  # the band names on the side away from the best k's circle
     for y, lab in zip((0.97, 0.47), T["sil_bands"]):
         ax.text(0.99 if right else 0.01, y, lab, ha="right" if right else "left", va="top", fontsize=9,
                 color="0.4", transform=ax.get_yaxis_transform())
@@ -301,13 +302,11 @@ def plot_silhouette(sil: pd.DataFrame, *, ax: Axes | None = None, lang: str = "z
     # with hundreds of places k runs to n - 1: markers of a fixed size merged into a thick band
     many_k = len(d) > 40
     ax.plot(d["k"], d["silhouette"], "o-", color=_BLUE, lw=1.2 if many_k else 1.8, ms=0 if many_k else 7, zorder=3)
-    best = d.loc[d["silhouette"].idxmax()]
     ax.plot([best["k"]], [best["silhouette"]], "o", ms=15, mfc="none", mec=_RED, mew=2, zorder=4)
     # a best k at either end of the axis: the label starts (ends) at the point, inside the axes
-    at = (float(best["k"]) - x0) / (x1 - x0)
-    ha, dx = ("left", 0) if at < 0.1 else ("right", 0) if at > 0.9 else ("center", 0)
+    ha = "left" if at < 0.1 else "right" if at > 0.9 else "center"
     ax.annotate(T["sil_best"].format(k=int(best["k"])), (best["k"], best["silhouette"]),
-                xytext=(dx, -24), textcoords="offset points", ha=ha, color=_RED, fontsize=10)
+                xytext=(0, -24), textcoords="offset points", ha=ha, color=_RED, fontsize=10)
     ax.set_ylim(min(0.0, float(d["silhouette"].min()) - 0.05), 1.0)
     ax.set_xlim(x0, x1)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))

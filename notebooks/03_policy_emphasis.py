@@ -52,7 +52,9 @@ from qualitylib.analysis import clustering, theme_evaluation, themes
 from qualitylib.tables import policy_sentences
 
 nb = notebook.start(lang=lang, processed_dir=processed_dir, figures_dir=figures_dir, figure_formats=figure_formats)
-tables = nb.load(cities)
+# of the documents, only what the clusters are compared with: a run redoes this notebook when these
+# columns, the sentences' themes or the statistics change, not when a target's number does
+tables = nb.load(cities, columns={"documents": ["city", "plan_type", "issued", "horizon"]})
 # computed once per run by `qualitylib run` (data/processed/stats/); computed here only when this
 # notebook asks for other parameters or a subset of the cities
 stats = nb.statistics(dict(seed=seed, n_boot=n_boot, n_boot_diff=n_boot_diff, block_depth=block_depth,

@@ -22,7 +22,8 @@ from typing import Any
 import pandas as pd
 
 from .paths import FIGURES_DIR, PROCESSED_DIR, find_root, resolve
-from .tables import load_processed
+from .notebook_reads import note_read
+from .tables import ProcessedTables
 
 LANGS = ("zh", "en")
 #: Beside the figures: what each figure drawn by :meth:`NotebookSession.figure` was drawn from.
@@ -60,13 +61,20 @@ class NotebookSession:
     reuse_figures: bool = True
 
     def path(self, path: str | os.PathLike[str]) -> Path:
-        """Input: a path parameter. Output: it resolved against the project root."""
-        return resolve(path, self.root)
+        """Input: a path parameter naming a file the notebook reads. Output: it resolved against the
+        project root (and noted as read: see :mod:`qualitylib.notebook_reads`)."""
+        resolved = resolve(path, self.root)
+        note_read("path", path=str(resolved))
+        return resolved
 
-    def load(self, cities: Sequence[str] | str | None = None) -> dict[str, pd.DataFrame]:
-        """Input: city names in Chinese or pinyin (empty: all). Output: the processed tables of those
-        cities (see :func:`qualitylib.tables.load_processed`)."""
-        return load_processed(self.processed_dir, cities)
+    def load(self, cities: Sequence[str] | str | None = None, *,
+             columns: Mapping[str, Sequence[str]] | None = None) -> ProcessedTables:
+        """Input: city names in Chinese or pinyin (empty: all); ``columns``: table -> the only columns the
+        notebook needs of it (a run then redoes the notebook only when those change). Output: the
+        processed tables of those cities (see :func:`qualitylib.tables.load_processed`), each read when
+        first looked up."""
+        return ProcessedTables(self.processed_dir, cities, columns=columns,
+                               on_read=lambda name, cols: note_read("table", name=name, columns=cols))
 
     def save(self, fig, name: str, *, show: bool = True) -> list[Path]:
         """Save ``fig`` as ``<figures_dir>/<name>_<lang>.<format>`` for every format (deterministic,
@@ -277,6 +285,7 @@ class NotebookSession:
         from .stats_tables import theme_check
 
         result, source = theme_check(self.processed_dir, gold_path, seed=seed, n_repeats=n_repeats)
+        note_read("theme_check", gold=str(resolve(gold_path, self.root)))
         print(source)
         return result
 
@@ -288,6 +297,9 @@ class NotebookSession:
         from .stats_tables import statistics
 
         tables, source = statistics(self.processed_dir, params, sentences=sentences, cities=list(cities or []))
+        note_read("statistics")
+        if sentences is None and not source.startswith("cross-city statistics read"):
+            note_read("table", name="sentences", columns=None)  # read by the statistics themselves
         print(source)
         return tables
 

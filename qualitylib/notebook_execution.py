@@ -104,6 +104,9 @@ def local_kernel_manager(socket_dir: str, cwd: str | os.PathLike[str]):
     from traitlets import default
 
     class LocalKernelManager(AsyncKernelManager):
+        #: variables added to the kernel's environment (one run's: see :func:`execute`)
+        extra_env: dict[str, str] = {}
+
         @default("transport")
         def _default_transport(self):
             return "ipc"
@@ -121,19 +124,28 @@ def local_kernel_manager(socket_dir: str, cwd: str | os.PathLike[str]):
             # the kernel's working folder is set for its process alone: papermill's ``cwd`` would chdir
             # the whole runner, which is not safe with runs side by side
             kw.setdefault("cwd", str(cwd))
+            if self.extra_env:
+                kw["env"] = {**(kw.get("env") or os.environ), **self.extra_env}
             return await super()._async_launch_kernel(kernel_cmd, **kw)
 
     return LocalKernelManager
 
 
-def execute(run: NotebookRun, source: Path, *, kernel_name: str, export: bool = True, kernel_manager=None) -> None:
-    """Input: a planned run and its notebook's percent-script source. Output: none; runs the notebook
-    with papermill into a temporary file, then writes the cleaned executed copy (kept also when a cell
-    fails, with the error in it) and its HTML export atomically, and records ``seconds`` and ``error``
-    on ``run``."""
+def execute(run: NotebookRun, source: Path, *, kernel_name: str, export: bool = True, kernel_manager=None,
+            env: dict[str, str] | None = None) -> None:
+    """Input: a planned run and its notebook's percent-script source; ``env``: variables for the kernel
+    of this run alone (needs a ``kernel_manager`` from :func:`local_kernel_manager`). Output: none; runs
+    the notebook with papermill into a temporary file, then writes the cleaned executed copy (kept also
+    when a cell fails, with the error in it) and its HTML export atomically, and records ``seconds`` and
+    ``error`` on ``run``."""
     _without_iri_checker()
     import nbformat
     import papermill as pm
+
+    if env:
+        if kernel_manager is None:
+            raise ValueError("a kernel environment needs a kernel manager from local_kernel_manager()")
+        kernel_manager = type("RunKernelManager", (kernel_manager,), {"extra_env": {**kernel_manager.extra_env, **env}})
 
     tmp = run.output.with_name(f".{run.output.stem}.{os.getpid()}.running.ipynb")
     run.output.parent.mkdir(parents=True, exist_ok=True)

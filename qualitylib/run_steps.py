@@ -276,25 +276,52 @@ def _figures_of(config, run: NotebookRun) -> list[Path]:
                   if not p.name.startswith(".") and not p.name.startswith("04_city_"))
 
 
+def _external_inputs(config) -> list[Path]:
+    """The files beside the processed tables a notebook may read without saying so: ``data/external``
+    and every path-valued parameter that names a file (small; always part of a notebook's key)."""
+    processed = set(_data_inputs(config, statistics=False)) - set(Path(config.processed_dir).glob("*.csv"))
+    return sorted(processed)
+
+
+def reads_log(config, run: NotebookRun) -> Path:
+    """Where the notebook run notes what it reads (:mod:`qualitylib.notebook_reads`)."""
+    return config.output_root() / CACHE_DIR / "reads" / f"{run.output.name}.jsonl"
+
+
 def notebook_job(config, run: NotebookRun, record: BuildRecord, log: Callable[[str], None], source: Path,
                  kernel_manager) -> str:
-    """Execute one notebook run unless its notebook, parameters and input data are those of its last
-    run. Output: ``"up to date"``, ``"done"`` or ``"failed"`` (the executed copy keeps the error and
+    """Execute one notebook run unless its notebook, parameters, code and what it read last time (the
+    tables, columns, statistics and files it noted: :mod:`qualitylib.notebook_reads`) are as they were.
+    Output: ``"up to date"``, ``"done"`` or ``"failed"`` (the executed copy keeps the error and
     ``run.error`` says where)."""
+    from .notebook_reads import EVERYTHING, READS_ENV, describe_reads, read_log
+
     step = f"notebook:{run.output.name}"
-    key = digest("notebook", code_fingerprint(), _data_inputs(config, needs_statistics(source)), source,
-                 run.params, config.export_html)
-    if record.up_to_date(step, key):
+    fixed = digest("notebook", code_fingerprint(), source, run.params, config.export_html, _external_inputs(config))
+
+    def key(reads: list[dict[str, Any]]) -> str:
+        return digest(fixed, describe_reads(config.processed_dir, reads,
+                                            lambda: digest(_data_inputs(config, needs_statistics(source)))))
+
+    before = record.extra(step).get("reads")
+    if before and record.up_to_date(step, key(before)):
         return "up to date"
-    execute(run, source, kernel_name=config.kernel_name, export=config.export_html, kernel_manager=kernel_manager)
+    noted = reads_log(config, run)
+    noted.parent.mkdir(parents=True, exist_ok=True)
+    noted.unlink(missing_ok=True)
+    execute(run, source, kernel_name=config.kernel_name, export=config.export_html, kernel_manager=kernel_manager,
+            env={READS_ENV: str(noted)})
     if run.error:
         log(f"FAILED after {run.seconds:.1f}s: {run.label}: {run.error}")
         log(f"  executed copy with the error: {run.output}")
         record.forget(step)
         return "failed"
+    # a run that noted nothing (its notebook does not use notebook.start) depends on every input
+    reads = read_log(noted) or EVERYTHING
     outputs = [run.output] + ([run.output.with_suffix(".html")] if config.export_html else [])
     # how long it took orders the next run's notebooks (longest first)
-    record.record(step, key, outputs + _figures_of(config, run), save=False, extra={"seconds": round(run.seconds, 1)})
+    record.record(step, key(reads), outputs + _figures_of(config, run), save=False,
+                  extra={"seconds": round(run.seconds, 1), "reads": reads})
     log(f"  {run.label} done in {run.seconds:.1f}s")
     return "done"
 

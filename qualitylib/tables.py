@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -52,21 +52,72 @@ def load_processed(processed_dir: str | os.PathLike[str],
     filter. Output: dict ``documents, sentences, targets, indicator_table, codebook`` with the rows
     of other cities dropped. Raises ``FileNotFoundError`` naming the folder and the missing tables
     when the pipeline has not been run (``qualitylib run`` writes them)."""
-    folder = Path(processed_dir)
-    missing = [t for t in PROCESSED_TABLES if not (folder / f"{t}.csv").is_file()]
-    if missing:
-        raise FileNotFoundError(
-            f"{folder} lacks {', '.join(t + '.csv' for t in missing)}; run `qualitylib run` (or `make run`) first")
-    tables = {t: pd.read_csv(folder / f"{t}.csv") for t in PROCESSED_TABLES}
-    for name in ("documents", "sentences", "targets", "indicator_table"):
-        tables[name] = name_unknown_places(tables[name])
-    # one filter on documents validates the names; the others follow by city
-    docs = filter_cities(tables["documents"], cities)
-    keep = set(docs["city"].astype(str))
-    for name in ("documents", "sentences", "targets", "indicator_table"):
-        frame = tables[name]
-        tables[name] = frame[frame["city"].astype(str).isin(keep)].reset_index(drop=True)
-    return tables
+    tables = ProcessedTables(processed_dir, cities)
+    return {name: tables[name] for name in PROCESSED_TABLES}
+
+
+#: The columns that decide a row's place: the city filter and the names of unknown places read them.
+PLACE_COLUMNS = ("doc_id", "city", "city_en")
+
+
+class ProcessedTables(Mapping):
+    """The tables of :func:`load_processed`, each read from its CSV the first time it is looked up, so a
+    notebook that never touches ``sentences`` never reads it. ``columns``: table -> the only columns
+    to give (and read); ``on_read(table, columns)`` is told what was read (``columns`` None: all), so a
+    run can tell which inputs a notebook's results depend on (:mod:`qualitylib.notebook_reads`).
+    Missing tables and unknown city names raise at once, as :func:`load_processed` does."""
+
+    def __init__(self, processed_dir: str | os.PathLike[str], cities: Sequence[str] | str | None = None, *,
+                 columns: Mapping[str, Sequence[str]] | None = None, on_read=None) -> None:
+        self.folder = Path(processed_dir)
+        self.cities = _norm_list(cities)
+        self.columns = {name: list(cols) for name, cols in (columns or {}).items()}
+        self._on_read = on_read
+        self._frames: dict[str, pd.DataFrame] = {}
+        unknown = sorted(set(self.columns) - set(PROCESSED_TABLES))
+        if unknown:
+            raise ValueError(f"columns given for unknown table(s) {unknown}; the tables are {list(PROCESSED_TABLES)}")
+        missing = [t for t in PROCESSED_TABLES if not (self.folder / f"{t}.csv").is_file()]
+        if missing:
+            raise FileNotFoundError(f"{self.folder} lacks {', '.join(t + '.csv' for t in missing)}; "
+                                    "run `qualitylib run` (or `make run`) first")
+        self._keep: set[str] | None = None
+        if self.cities:
+            # one filter on documents validates the names; the others follow by city
+            places = self._read("documents", list(PLACE_COLUMNS))
+            self._keep = set(filter_cities(places, self.cities)["city"].astype(str))
+
+    def _read(self, name: str, columns: list[str] | None) -> pd.DataFrame:
+        path = self.folder / f"{name}.csv"
+        wanted = None
+        if columns is not None:
+            header = list(pd.read_csv(path, nrows=0).columns)
+            absent = [c for c in columns if c not in header]
+            if absent:
+                raise KeyError(f"{path} has no column(s) {absent}; it has {header}")
+            wanted = [c for c in header if c in set(columns) | set(PLACE_COLUMNS)]
+        frame = pd.read_csv(path, usecols=wanted)
+        if self._on_read is not None:
+            self._on_read(name, wanted)
+        return name_unknown_places(frame) if name != "codebook" else frame
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in PROCESSED_TABLES:
+            raise KeyError(f"no processed table {name!r}; the tables are {list(PROCESSED_TABLES)}")
+        if name not in self._frames:
+            frame = self._read(name, self.columns.get(name))
+            if self._keep is not None and name != "codebook":
+                frame = frame[frame["city"].astype(str).isin(self._keep)].reset_index(drop=True)
+            if name in self.columns:
+                frame = frame[self.columns[name]]
+            self._frames[name] = frame
+        return self._frames[name]
+
+    def __iter__(self):
+        return iter(PROCESSED_TABLES)
+
+    def __len__(self) -> int:
+        return len(PROCESSED_TABLES)
 
 
 def load_sentences(processed_dir: str | os.PathLike[str]) -> pd.DataFrame:
@@ -133,7 +184,7 @@ def plan_slugs(documents: pd.DataFrame) -> dict[str, str]:
     figures, unique across the corpus. The pinyin display name alone when it is unique (``Taian``);
     jurisdictions whose pinyin repeats (泰州 and 台州 are both Taizhou) add their administrative code
     (or province pinyin); several plans of one jurisdiction add the horizon, then the doc_id."""
-    docs = documents.fillna("")
+    docs = documents.astype(object).fillna("")
     base = {r.doc_id: city_slug(r.city_en or r.city or r.doc_id) for r in docs.itertuples()}
     place = dict(zip(documents["doc_id"], place_key(documents)))
     out = dict(base)

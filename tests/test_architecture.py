@@ -24,7 +24,7 @@ LAYERS = {
     "qualitylib.computed": 5,
     "qualitylib.stats_tables": 6, "qualitylib.profiles": 6,
     "qualitylib.notebook_execution": 6,
-    "qualitylib.notebook": 6, "qualitylib.release": 6, "qualitylib.run_params": 6,
+    "qualitylib.notebook": 6, "qualitylib.release": 6, "qualitylib.run_params": 6, "qualitylib.notebook_reads": 6,
     "qualitylib.run_steps": 7, "qualitylib.runner": 7,
     "qualitylib.cli": 8,
 }

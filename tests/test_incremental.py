@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -32,7 +33,7 @@ def _state(out: Path) -> dict[str, tuple[int, bytes]]:
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
     out = tmp_path_factory.mktemp("incremental")
-    cfg = small_config(out, notebooks=["01", "04"], params={**small_config(out).params, "figure_formats": ["png"]})
+    cfg = small_config(out, notebooks=["01", "03", "04"], params={**small_config(out).params, "figure_formats": ["png"]})
     first = _run(cfg)
     before = _state(out)
     second = _run(cfg)
@@ -73,6 +74,23 @@ def test_a_changed_document_redoes_only_what_depends_on_it(runs):
     assert "reports/04_city_profile_Wuhu.html" in rewritten and "processed/targets.csv" in rewritten
     assert not [k for k in rewritten if k.startswith("reports/04_city_profile_") and "Wuhu" not in k]
     assert "97" in (Path(runs[0]) / "reports" / "04_city_profile_Wuhu.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_a_notebook_is_redone_only_when_what_it_read_changed(runs):
+    # 01 shows every target; 03 reads the theme statistics and four columns of documents.csv, none of
+    # which a changed number changes (the document's checksum column does change)
+    out, _, (_, _, third), (_, after, changed) = runs
+    assert "notebooks: 1 of 2 up to date" in third[1], third[1][-2000:]
+    assert changed["reports/01_indicator_table.ipynb"] != after["reports/01_indicator_table.ipynb"]
+    assert changed["reports/03_policy_emphasis.ipynb"] == after["reports/03_policy_emphasis.ipynb"]
+    assert changed["processed/documents.csv"] != after["processed/documents.csv"]
+    record = json.loads((out / ".qualitylib-record.json").read_text(encoding="utf-8"))
+    reads = record["steps"]["notebook:03_policy_emphasis.ipynb"]["extra"]["reads"]
+    documents = [r for r in reads if r.get("name") == "documents"]
+    assert [sorted(r["columns"]) for r in documents] == [["city", "city_en", "doc_id", "horizon", "issued", "plan_type"]]
+    assert {"kind": "statistics"} in reads
+    assert not [r for r in reads if r.get("name") in ("sentences", "targets")]
 
 
 @pytest.mark.slow

@@ -7,6 +7,7 @@ import copy
 import os
 import re
 import subprocess
+import sys
 import time
 import uuid
 from dataclasses import dataclass
@@ -95,11 +96,12 @@ def failure_message(exc: BaseException, run: NotebookRun) -> str:
     return f"notebook {run.label} failed: {type(exc).__name__}: {exc}"
 
 
-def local_kernel_manager(socket_dir: str, cwd: str | os.PathLike[str]):
+def local_kernel_manager(socket_dir: str, cwd: str | os.PathLike[str], zygote=None):
     """A kernel manager whose kernels talk over Unix sockets in ``socket_dir`` instead of TCP on
     localhost: nothing listens on a network port, and every kernel no longer prints the warning "Kernel
     is running over TCP without encryption" (16 of them drowned the progress lines). Their own log lines
-    go nowhere (see below)."""
+    go nowhere (see below). ``zygote``: a :class:`qualitylib.kernel_zygote.Zygote` the kernels are forked
+    from (Python kernels of this interpreter only; others start the ordinary way)."""
     from jupyter_client.manager import AsyncKernelManager
     from traitlets import default
 
@@ -126,9 +128,27 @@ def local_kernel_manager(socket_dir: str, cwd: str | os.PathLike[str]):
             kw.setdefault("cwd", str(cwd))
             if self.extra_env:
                 kw["env"] = {**(kw.get("env") or os.environ), **self.extra_env}
-            return await super()._async_launch_kernel(kernel_cmd, **kw)
+            return await super()._async_launch_kernel(_forked(kernel_cmd, zygote), **kw)
 
     return LocalKernelManager
+
+
+def _forked(kernel_cmd: list[str], zygote) -> list[str]:
+    """``python -m ipykernel_launcher ARGS`` of this interpreter -> the zygote's launcher with ``ARGS``;
+    any other kernel command as it is."""
+    at = next((i for i in range(1, len(kernel_cmd) - 1) if kernel_cmd[i:i + 2] == ["-m", "ipykernel_launcher"]), None)
+    if zygote is None or at is None:
+        return kernel_cmd
+    try:
+        same = os.path.samefile(kernel_cmd[0], sys.executable)
+    except OSError:
+        same = False
+    path = zygote.socket_path() if same else None
+    if path is None:
+        return kernel_cmd
+    from .kernel_zygote import LAUNCHER
+
+    return [sys.executable, str(LAUNCHER), path, *kernel_cmd[at + 2:]]
 
 
 def execute(run: NotebookRun, source: Path, *, kernel_name: str, export: bool = True, kernel_manager=None,

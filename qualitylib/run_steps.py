@@ -8,8 +8,9 @@
 5. :func:`notebook_job`: one notebook (not 04) in one language;
 6. :func:`profile_steps`: every plan's city profile (page + figures), once per language, side by side.
 
-Steps 2-5 wait only for what they read and go side by side on the cores (:func:`run_jobs`): the
-statistics are computed while notebooks that do not need them already run.
+Steps 2-6 wait only for what they read and go side by side on the cores (:func:`run_jobs`): the
+statistics are computed while notebooks that do not need them already run, and the profile pages are
+drawn beside the last notebooks.
 
 Each takes the run's configuration, its :class:`~qualitylib.records.BuildRecord` and a ``log`` function,
 and says on the log what it did or that it was up to date.

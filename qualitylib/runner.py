@@ -12,7 +12,8 @@
    each as soon as the files it reads exist (:func:`qualitylib.run_steps.run_jobs`). What runs is the
    notebook's percent-script source (``notebooks/NN_name.py``), not its ``.ipynb`` pair. Notebook 04
    is not executed per city: every plan's profile page is drawn by
-   :func:`qualitylib.run_steps.profile_steps` afterwards;
+   :func:`qualitylib.run_steps.profile_steps`, a job of the same kind that starts once the statistics
+   are stored and a worker is free;
 4. keep an executed copy of each notebook in ``reports/`` and an HTML export next to it.
 
 Naming: ``reports/<notebook>.ipynb|.html`` for the first language, ``<notebook>_<lang>`` for the
@@ -44,6 +45,7 @@ from typing import Any, Iterator, Sequence
 import yaml
 
 from . import paths
+from .kernel_zygote import Zygote
 from .notebook_execution import NotebookRun, clean_notebook, export_html, local_kernel_manager
 from .notebook_sources import declared_parameters
 from .paths import find_root, resolve
@@ -119,6 +121,9 @@ class RunConfig:
     #: the figures of each city-profile page; the targets also appear as a table on the page, and drawing
     #: them as an image doubles the cost of a page (notebook 04 always draws all three)
     page_figures: list[str] = field(default_factory=lambda: ["emphasis", "peers"])
+    #: kernels forked from one process that imported pandas, Matplotlib and qualitylib once
+    #: (:mod:`qualitylib.kernel_zygote`); False starts every kernel the ordinary way
+    fork_kernels: bool = True
 
     def __post_init__(self) -> None:
         for name in ("raw_dir", "processed_dir", "figures_dir", "reports_dir", "root"):
@@ -375,25 +380,23 @@ def _run_locked(config: RunConfig, log) -> int:
     except ValueError as exc:
         log(f"ERROR: {exc}")
         return EXIT_FAILED
-    failures, stats_failure = _run_jobs(config, runs, record, log)
+    failures, page_failures = _run_jobs(config, runs, record, log, profiles=bool(plans))
     if failures:
         log(f"{len(failures)} of {len(runs)} notebook runs failed:")
         for r in failures:
             print(f"  {r.error}", file=sys.stderr, flush=True)
-    page_failures = [stats_failure] if stats_failure else []
-    if CITY_NOTEBOOK in config.notebooks and plans and not stats_failure:
-        page_failures = run_steps.profile_steps(config, record, log)
     if not failures and not page_failures:
         log("up to date: nothing changed since the last run (--force redoes everything)" if record.ran == 0 else
             f"done: {record.ran} step(s) redone; figures in {config.figures_dir}, reports in {config.reports_dir}")
     return _summary(config, summary, [*failures, *page_failures], log)
 
 
-def _run_jobs(config: RunConfig, runs: list[NotebookRun], record, log) -> tuple[list[NotebookRun], str | None]:
-    """The theme check, the release, the statistics and the notebook runs, side by side on
-    ``config.workers`` threads (:func:`qualitylib.run_steps.run_jobs`): a notebook waits only for the
-    steps whose files it reads. Output: the failed notebook runs and what went wrong with the statistics
-    (None: nothing)."""
+def _run_jobs(config: RunConfig, runs: list[NotebookRun], record, log, *, profiles: bool = True
+              ) -> tuple[list[NotebookRun], list[str]]:
+    """The theme check, the release, the statistics, the notebook runs and (``profiles``, when notebook 04
+    is chosen) the profile pages, side by side on ``config.workers`` threads
+    (:func:`qualitylib.run_steps.run_jobs`): each waits only for the steps whose files it reads. Output:
+    the failed notebook runs, and what went wrong with the statistics or the profile pages."""
     from . import run_steps
     from .progress import Progress
     from .run_steps import Job
@@ -401,8 +404,19 @@ def _run_jobs(config: RunConfig, runs: list[NotebookRun], record, log) -> tuple[
     sources = {nb: _source(config, nb) for nb in {r.notebook for r in runs}}
     with_stats = {nb for nb, src in sources.items() if run_steps.needs_statistics(src)}
     jobs = [Job("theme check", lambda: run_steps.theme_check_step(config, record, log), in_process=True)]
-    if with_stats or CITY_NOTEBOOK in config.notebooks:
-        jobs.append(Job("statistics", lambda: run_steps.statistics_step(config, record, log), in_process=True))
+    with_profiles = profiles and CITY_NOTEBOOK in config.notebooks
+    stats_failure: list[str] = []
+
+    def statistics() -> None:
+        failure = run_steps.statistics_step(config, record, log)
+        stats_failure.extend([failure] if failure else [])
+
+    def profile_pages() -> list[str]:
+        # pages are drawn from the stored statistics: without them there is nothing to draw from
+        return list(stats_failure) or run_steps.profile_steps(config, record, log)
+
+    if with_stats or with_profiles:
+        jobs.append(Job("statistics", statistics, in_process=True))
     # longest first (as long as last time), so that the last to finish is a short one
     last = {r.output.name: float(record.extra(f"notebook:{r.output.name}").get("seconds", 0.0)) for r in runs}
     order = sorted(runs, key=lambda r: (r.notebook not in with_stats, -last[r.output.name]))
@@ -429,19 +443,30 @@ def _run_jobs(config: RunConfig, runs: list[NotebookRun], record, log) -> tuple[
     jobs += [Job(r.label, notebook(r), after=after(r)) for r in order]
     jobs.append(Job("release", lambda: run_steps.release_step(config, record, log), after=("theme check",),
                     in_process=True))
+    # last in the list: the pages start when a worker is free after the statistics, beside the last
+    # notebooks, instead of after all of them
+    if with_profiles:
+        jobs.append(Job("profiles", profile_pages, after=("statistics",)))
     workers = max(1, config.workers or os.cpu_count() or 1)
-    log(f"{len(runs)} notebook run(s), theme check, statistics and release: on {workers} worker(s)")
+    log(f"{len(runs)} notebook run(s), theme check, statistics, release{', profile pages' if with_profiles else ''}: "
+        f"on {workers} worker(s)")
     bar = Progress(len(jobs), "steps", prefix="  ")
     with tempfile.TemporaryDirectory(prefix="qualitylib-kernels-") as sockets:
-        kernel_manager = local_kernel_manager(sockets, config.notebooks_dir)
-        results = run_steps.run_jobs(jobs, workers, progress=bar)
+        zygote = Zygote(sockets, config.notebooks_dir) if config.fork_kernels else None
+        kernel_manager = local_kernel_manager(sockets, config.notebooks_dir, zygote=zygote)
+        try:
+            results = run_steps.run_jobs(jobs, workers, progress=bar)
+        finally:
+            if zygote is not None:
+                zygote.close()
     bar.close()
     if any(v != "up to date" for v in outcome.values()):
         record.save()  # the notebook runs are recorded without saving, one save for all
     fresh = sum(1 for v in outcome.values() if v == "up to date")
     if runs and fresh:
         log(f"notebooks: {fresh} of {len(runs)} up to date")
-    return [r for r in runs if outcome.get(r.output.name) == "failed"], results.get("statistics")
+    page_failures = results.get("profiles") if with_profiles else stats_failure
+    return [r for r in runs if outcome.get(r.output.name) == "failed"], list(page_failures or [])
 
 
 def _summary(config: RunConfig, result, failures: list, log) -> int:

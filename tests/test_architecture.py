@@ -23,7 +23,7 @@ LAYERS = {
     "qualitylib.tables": 5, "qualitylib.pipeline": 5, "qualitylib.notebook_sources": 5, "qualitylib.records": 5,
     "qualitylib.computed": 5,
     "qualitylib.stats_tables": 6, "qualitylib.profiles": 6,
-    "qualitylib.notebook_execution": 6,
+    "qualitylib.notebook_execution": 6, "qualitylib.kernel_zygote": 6, "qualitylib.kernel_launcher": 6,
     "qualitylib.notebook": 6, "qualitylib.release": 6, "qualitylib.run_params": 6, "qualitylib.notebook_reads": 6,
     "qualitylib.run_steps": 7, "qualitylib.runner": 7,
     "qualitylib.cli": 8,

@@ -50,7 +50,7 @@ def test_every_notebook_runs_and_writes_its_figures(small_run):
     assert "cross-city statistics read from" in nb03 and "computed here:" not in nb03
     # progress on stderr: done/total per kind of work
     # 4 notebook runs, the theme check, the statistics and the release
-    assert "steps: 7/7 (100%)" in stderr and "profiles: 5/5 (100%)" in stderr, stderr[-2000:]
+    assert "steps: 8/8 (100%)" in stderr and "profiles: 5/5 (100%)" in stderr, stderr[-2000:]
 
 
 @pytest.mark.slow

@@ -192,21 +192,42 @@ def _proc_table() -> dict[int, tuple[int, int]]:
     return table
 
 
-def tree_rss(root_pid: int) -> tuple[int, int, int]:
-    """Input: a pid. Output: (sum of RSS, largest single RSS, number of processes) over that process
-    and all its descendants, in bytes."""
+def _pss(pid: int) -> int:
+    """Proportional set size of a process in bytes (``/proc/PID/smaps_rollup``): a page shared by n
+    processes counts 1/n in each, so the sum over processes is the memory they occupy. 0 when unknown."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as f:
+            for line in f:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+def tree_memory(root_pid: int) -> tuple[int, int, int, int]:
+    """Input: a pid. Output: (sum of RSS, largest single RSS, number of processes, sum of PSS) over that
+    process and all its descendants, in bytes. Kernels forked from one process share its pages, which
+    the RSS sum counts once per kernel and the PSS sum once."""
     table = _proc_table()
     children: dict[int, list[int]] = {}
     for pid, (ppid, _rss) in table.items():
         children.setdefault(ppid, []).append(pid)
-    total = largest = count = 0
+    total = largest = count = pss = 0
     stack = [root_pid] if root_pid in table else []
     while stack:
         pid = stack.pop()
         rss = table[pid][1]
         total, largest, count = total + rss, max(largest, rss), count + 1
+        pss += _pss(pid)
         stack.extend(children.get(pid, ()))
-    return total, largest, count
+    return total, largest, count, pss
+
+
+def tree_rss(root_pid: int) -> tuple[int, int, int]:
+    """Input: a pid. Output: (sum of RSS, largest single RSS, number of processes) over that process
+    and all its descendants, in bytes."""
+    return tree_memory(root_pid)[:3]
 
 
 class TreeSampler(threading.Thread):
@@ -215,15 +236,16 @@ class TreeSampler(threading.Thread):
     def __init__(self, pid: int, interval: float = SAMPLE_S):
         super().__init__(daemon=True)
         self.pid, self.interval = pid, interval
-        self.peak_sum = self.peak_single = self.peak_procs = self.samples = 0
+        self.peak_sum = self.peak_single = self.peak_procs = self.samples = self.peak_pss = 0
         self._stop_event = threading.Event()
 
     def run(self) -> None:
         while not self._stop_event.is_set():
-            total, largest, count = tree_rss(self.pid)
+            total, largest, count, pss = tree_memory(self.pid)
             if count:
                 self.samples += 1
                 self.peak_sum = max(self.peak_sum, total)
+                self.peak_pss = max(self.peak_pss, pss)
                 self.peak_single = max(self.peak_single, largest)
                 self.peak_procs = max(self.peak_procs, count)
             self._stop_event.wait(self.interval)
@@ -259,6 +281,7 @@ class Measured:
     peak_processes: int
     samples: int
     timed_out: bool
+    peak_tree_pss_mb: float = 0.0
 
 
 def measure_command(cmd: list[str], cwd: Path, log_path: Path, timeout: float = 0,
@@ -295,7 +318,8 @@ def measure_command(cmd: list[str], cwd: Path, log_path: Path, timeout: float = 
     cpu = usage.ru_utime + usage.ru_stime
     other = _system_busy_s() - busy0 - cpu - (_self_cpu_s() - self0)
     return Measured(proc.returncode, wall, cpu, max(0.0, other), sampler.peak_sum / 2**20,
-                    sampler.peak_single / 2**20, sampler.peak_procs, sampler.samples, timed_out)
+                    sampler.peak_single / 2**20, sampler.peak_procs, sampler.samples, timed_out,
+                    sampler.peak_pss / 2**20)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -366,6 +390,7 @@ class RunResult:
     output_files: int = 0
     output_mb: float = 0.0
     peak_tree_rss_mb: float = 0.0
+    peak_tree_pss_mb: float = 0.0
     peak_single_rss_mb: float = 0.0
     peak_processes: int = 0
     cpu_s: float = float("nan")
@@ -512,12 +537,13 @@ def bench_size(size: int, args, work: Path, base_cmd: list[str], options: dict, 
                 **parsed,
                 files_written=sum(1 for k, v in after.items() if before.get(k) != v),
                 output_files=len(after), output_mb=sum(v[2] for v in after.values()) / 1e6,
-                peak_tree_rss_mb=m.peak_tree_rss_mb, peak_single_rss_mb=m.peak_single_rss_mb,
+                peak_tree_rss_mb=m.peak_tree_rss_mb, peak_tree_pss_mb=m.peak_tree_pss_mb,
+                peak_single_rss_mb=m.peak_single_rss_mb,
                 peak_processes=m.peak_processes, cpu_s=m.cpu_s, other_cpu_s=m.other_cpu_s,
                 jobs_via=flag or "workers (YAML)", timed_out=m.timed_out, note=note, log=str(log_path), code=code)
             results.append(r)
             log(f"  {r.wall_s:.1f} s, exit {r.exit_code}{' (timed out)' if r.timed_out else ''}, "
-                f"CPU {r.cpu_s:.1f} s, other CPU {r.other_cpu_s:.0f} s, peak tree {r.peak_tree_rss_mb:,.0f} MB "
+                f"CPU {r.cpu_s:.1f} s, other CPU {r.other_cpu_s:.0f} s, peak tree {r.peak_tree_rss_mb:,.0f} MB RSS, {r.peak_tree_pss_mb:,.0f} MB PSS "
                 f"(at most {r.peak_processes} processes), notebooks {r.notebook_runs}, profile pages {r.profile_pages}, "
                 f"steps redone {r.steps_redone}, files written {r.files_written}, "
                 f"up to date: {'yes' if r.up_to_date else 'no'}")
@@ -563,9 +589,9 @@ def _differ_text(res: dict) -> str:
 
 TABLE_HEAD = (
     "| docs | mode | -j | wall s | exit | \"up to date\" | steps redone | notebook runs | profile pages "
-    "| files written | output files | output MB | peak RSS tree (MB) | peak RSS 1 process (MB) | peak processes "
-    "| CPU s | other processes' CPU s |\n"
-    "|--:|---|--:|--:|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
+    "| files written | output files | output MB | peak RSS tree (MB) | peak PSS tree (MB) | peak RSS 1 process (MB) "
+    "| peak processes | CPU s | other processes' CPU s |\n"
+    "|--:|---|--:|--:|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
 )
 
 
@@ -584,6 +610,7 @@ def table_row(r) -> str:
             f"{_num(r.get('notebook_runs'), ',d')} | {_num(r.get('profile_pages'), ',d')} | "
             f"{_num(r.get('files_written'), ',d')} | {_num(r.get('output_files'), ',d')} | "
             f"{_num(r.get('output_mb'), ',.1f')} | {_num(r.get('peak_tree_rss_mb'), ',.0f')} | "
+            f"{_num(r.get('peak_tree_pss_mb'), ',.0f')} | "
             f"{_num(r.get('peak_single_rss_mb'), ',.0f')} | {_num(r.get('peak_processes'), 'd')} | "
             f"{_num(r.get('cpu_s'), ',.1f')} | {_num(r.get('other_cpu_s'), ',.0f')} |")
 

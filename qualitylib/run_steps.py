@@ -32,7 +32,7 @@ from .stats_tables import stats_dir
 from .tables import filter_cities, plan_slugs
 
 __all__ = ["PipelineSummary", "Job", "run_jobs", "pipeline_step", "theme_check_step", "release_step",
-           "statistics_step", "notebook_job", "needs_statistics", "profile_steps", "measure_accuracy", "profile_plans"]
+           "statistics_step", "notebook_job", "needs_statistics", "waits_for", "profile_steps", "measure_accuracy", "profile_plans"]
 
 #: Beside the run record: what can be made again but is kept to save time (the documents' extractions).
 CACHE_DIR = ".qualitylib-cache"
@@ -263,6 +263,15 @@ def needs_statistics(source: Path) -> bool:
     coding of every sentence): it then waits for the steps that write them."""
     text = Path(source).read_text(encoding="utf-8")
     return "nb.statistics(" in text or "nb.theme_check(" in text or "nb.computed(" in text
+
+
+def waits_for(source: Path) -> tuple[str, ...]:
+    """The steps a notebook waits for: ``"statistics"`` when it reads the stored statistics or stored
+    results (``nb.statistics``, ``nb.computed``), ``"theme check"`` when it reads the theme check
+    (``nb.theme_check``)."""
+    text = Path(source).read_text(encoding="utf-8")
+    needs = (("statistics", ("nb.statistics(", "nb.computed(")), ("theme check", ("nb.theme_check(",)))
+    return tuple(step for step, calls in needs if any(call in text for call in calls))
 
 
 def shares_results(source: Path) -> bool:

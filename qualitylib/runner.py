@@ -402,8 +402,8 @@ def _run_jobs(config: RunConfig, runs: list[NotebookRun], record, log, *, profil
     from .run_steps import Job
 
     sources = {nb: _source(config, nb) for nb in {r.notebook for r in runs}}
-    with_stats = {nb for nb, src in sources.items() if run_steps.needs_statistics(src)}
-    jobs = [Job("theme check", lambda: run_steps.theme_check_step(config, record, log), in_process=True)]
+    waits = {nb: run_steps.waits_for(src) for nb, src in sources.items()}
+    with_stats = {nb for nb, steps in waits.items() if steps}
     with_profiles = profiles and CITY_NOTEBOOK in config.notebooks
     stats_failure: list[str] = []
 
@@ -415,8 +415,10 @@ def _run_jobs(config: RunConfig, runs: list[NotebookRun], record, log, *, profil
         # pages are drawn from the stored statistics: without them there is nothing to draw from
         return list(stats_failure) or run_steps.profile_steps(config, record, log)
 
-    if with_stats or with_profiles:
-        jobs.append(Job("statistics", statistics, in_process=True))
+    # the statistics first: notebook 05 and the profile pages need them, notebook 03 and the release also
+    # the theme check (one child process at a time: the other cores stay with the notebooks)
+    jobs = [Job("statistics", statistics, in_process=True)] if with_stats or with_profiles else []
+    jobs.append(Job("theme check", lambda: run_steps.theme_check_step(config, record, log), in_process=True))
     # longest first (as long as last time), so that the last to finish is a short one
     last = {r.output.name: float(record.extra(f"notebook:{r.output.name}").get("seconds", 0.0)) for r in runs}
     order = sorted(runs, key=lambda r: (r.notebook not in with_stats, -last[r.output.name]))
@@ -436,9 +438,8 @@ def _run_jobs(config: RunConfig, runs: list[NotebookRun], record, log, *, profil
         first_lang.setdefault(r.notebook, r)
 
     def after(r: NotebookRun) -> tuple[str, ...]:
-        waits = ("theme check", "statistics") if r.notebook in with_stats else ()
         lead = first_lang[r.notebook]
-        return waits + ((lead.label,) if r.notebook in sharing and lead is not r else ())
+        return waits[r.notebook] + ((lead.label,) if r.notebook in sharing and lead is not r else ())
 
     jobs += [Job(r.label, notebook(r), after=after(r)) for r in order]
     jobs.append(Job("release", lambda: run_steps.release_step(config, record, log), after=("theme check",),

@@ -143,7 +143,7 @@ def test_compare_outputs(br, tmp_path):
 def test_markdown_report(br):
     runs = [
         br.RunResult(docs=5, mode="cold", jobs=1, wall_s=120.04, exit_code=0, notebook_runs=18, files_written=90,
-                     output_files=90, output_mb=12.3, peak_tree_rss_mb=812.4, peak_single_rss_mb=301.2,
+                     output_files=90, output_mb=12.3, peak_tree_rss_mb=812.4, peak_tree_pss_mb=655.6, peak_single_rss_mb=301.2,
                      peak_processes=4, cpu_s=150.2, other_cpu_s=3.1, jobs_via="workers (YAML)", steps_redone=21,
                      profile_pages=10),
         br.RunResult(docs=5, mode="unchanged", jobs=1, wall_s=1.5, exit_code=0, up_to_date=True, notebook_runs=0,
@@ -155,7 +155,7 @@ def test_markdown_report(br):
     assert len(lines) == 2 + len(runs)
     ncols = lines[0].count("|")
     assert all(line.count("|") == ncols for line in lines)
-    assert lines[2] == "| 5 | cold | 1* | 120.0 | 0 | no | 21 | 18 | 10 | 90 | 90 | 12.3 | 812 | 301 | 4 | 150.2 | 3 |"
+    assert lines[2] == "| 5 | cold | 1* | 120.0 | 0 | no | 21 | 18 | 10 | 90 | 90 | 12.3 | 812 | 656 | 301 | 4 | 150.2 | 3 |"
     assert "| unchanged | 1* | 1.5 | 0 | yes | 0 | 0 |" in lines[3]
     assert "| 300 | changed | 2 | – | timeout |" in lines[4]
     identity = {"cold_jobs": {"5 docs: -j 1 vs -j 2": {"identical": False, "files": 90, "n_differ": 1,
@@ -236,6 +236,8 @@ def test_whole_benchmark_with_a_stand_in_command(br, tmp_path, capsys):
     assert runs == [("cold", 1, False, n, n + 2, 0), ("unchanged", 1, True, 0, 0, 0), ("changed", 1, False, n, 3, 0),
                     ("cold", 2, False, n, n + 2, 0), ("unchanged", 2, True, 0, 0, 0), ("changed", 2, False, n, 3, 0)]
     assert all(r["jobs_via"] == "-j" and r["peak_processes"] >= 1 and r["peak_tree_rss_mb"] > 0 for r in data["runs"])
+    # PSS counts a page shared by forked processes once: never more than the RSS sum
+    assert all(0 < r["peak_tree_pss_mb"] <= r["peak_tree_rss_mb"] for r in data["runs"])
     assert data["identity"]["cold_jobs"][f"{n} docs: -j 1 vs -j 2"]["identical"]
     assert all(v["identical"] for v in data["identity"]["unchanged_vs_cold"].values())
     seeds = sorted((BENCH.parent / "data" / "raw").glob("*.txt"))

@@ -24,10 +24,12 @@ KEEP_COMPUTED = 3
 
 
 def computed(processed_dir: str | os.PathLike[str], work: Callable[..., Any], /, *args: Any, reuse: bool = True,
-             **kwargs: Any) -> Any:
+             make: Callable[[], Any] | None = None, **kwargs: Any) -> Any:
     """``work(*args, **kwargs)``, or its stored result for the same inputs. Arguments that cannot be
     compared exactly (a lambda, an arbitrary object) are always computed, and ``reuse=False`` computes
-    every time (the result is still stored). Output: the result."""
+    every time (the result is still stored). ``make``: a cheaper way to the same result, called instead
+    of ``work`` (the caller vouches that it gives the same result; stored under ``work``'s key, so
+    ``computed(folder, work, *args)`` elsewhere reads it). Output: the result."""
     import numpy as np
     import pandas as pd
 
@@ -37,7 +39,7 @@ def computed(processed_dir: str | os.PathLike[str], work: Callable[..., Any], /,
     try:
         key = exact_digest("computed", code_fingerprint(), pd.__version__, np.__version__, work, list(args), kwargs)
     except TypeError:
-        return work(*args, **kwargs)
+        return make() if make is not None else work(*args, **kwargs)
     folder = Path(processed_dir) / COMPUTED_DIR
     name = getattr(work, "__name__", "result")
     path = folder / f"{name}-{key[:24]}.pkl"
@@ -47,7 +49,7 @@ def computed(processed_dir: str | os.PathLike[str], work: Callable[..., Any], /,
                 return pickle.load(f)
         except Exception:  # noqa: BLE001 - missing, damaged or unreadable: computed again
             pass
-    result = work(*args, **kwargs)
+    result = make() if make is not None else work(*args, **kwargs)
     write_bytes_atomic(path, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL), sync=False)
     _prune(folder, name, path)
     return result

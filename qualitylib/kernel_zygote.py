@@ -161,6 +161,12 @@ def serve(path: str) -> None:
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     os.environ["JPY_PARENT_PID"] = str(os.getpid())
     _preload()
+    if threading.active_count() != 1:
+        # a fork copies only the forking thread: a lock another thread held would stay locked forever in
+        # every kernel. Stop; the launchers then start ordinary kernels
+        listener.close()
+        Path(path).unlink(missing_ok=True)
+        return
     clients: dict[socket.socket, int | None] = {}
     buffers: dict[socket.socket, bytes] = {}
     stdin = sys.stdin.fileno()

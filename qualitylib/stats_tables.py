@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 # the analysis modules (SciPy, scikit-learn) are imported where they are used: the runner imports this
@@ -41,6 +42,60 @@ def _record(processed_dir: Path, params: Mapping[str, Any]) -> dict[str, Any]:
 
     return {"parameters": statistics_parameters(params),
             "sentences_sha256": file_digest(processed_dir / "sentences.csv")}
+
+
+#: Beside the processed tables: the theme coding of each document's sentences, by their content.
+DOCUMENT_CODING_DIR = ".qualitylib-cache/coded-documents"
+
+
+def code_by_document(sentences: pd.DataFrame, folder: str | os.PathLike[str]) -> pd.DataFrame:
+    """Input: policy sentences of many documents (rows of a document together, as ``sentences.csv``
+    has them) and a cache folder. Output: :func:`qualitylib.analysis.themes.code_sentences` of them,
+    the same frame, made from each document's coding stored in ``folder`` by the document's rows (and
+    the code); the documents not stored are coded together and stored. A sentence's coding reads only
+    its own document (its text, its section headings), so the parts are the whole; rows of one
+    document that are not together are coded all at once. Entries of documents no longer present are
+    deleted."""
+    import pickle
+
+    from .analysis import themes
+    from .atomic import write_bytes_atomic
+    from .records import code_fingerprint, exact_digest
+
+    doc_ids = sentences["doc_id"].astype(str)
+    starts = doc_ids.ne(doc_ids.shift()).cumsum()
+    if sentences.empty or starts.iloc[-1] != doc_ids.nunique():
+        return themes.code_sentences(sentences)
+    import hashlib
+
+    folder = Path(folder)
+    salt = exact_digest("coded document", code_fingerprint(), pd.__version__, np.__version__,
+                        repr([(str(c), str(t)) for c, t in sentences.dtypes.items()]))
+    # one 64-bit hash per row (all columns), hashed once for the corpus; a document's key is its rows'
+    row_hashes = pd.util.hash_pandas_object(sentences, index=False).to_numpy()
+    rows, paths = {}, {}
+    groups = sorted(sentences.groupby(doc_ids, sort=False).indices.items(), key=lambda item: item[1][0])
+    for doc, positions in groups:  # in the order of the rows
+        rows[doc] = sentences.iloc[positions].reset_index(drop=True)
+        key = hashlib.sha256(salt.encode("ascii") + row_hashes[positions].tobytes()).hexdigest()
+        paths[doc] = folder / f"{key[:32]}.pkl"
+    parts: dict[str, pd.DataFrame] = {}
+    for doc, path in paths.items():
+        try:
+            parts[doc] = pd.read_pickle(path)
+        except Exception:  # noqa: BLE001 - missing or damaged: coded again below
+            pass
+    missing = [doc for doc in rows if doc not in parts]
+    if missing:
+        fresh = themes.code_sentences(pd.concat([rows[d] for d in missing], ignore_index=True))
+        for doc, frame in fresh.groupby(fresh["doc_id"].astype(str), sort=False):
+            parts[doc] = frame.reset_index(drop=True)
+            write_bytes_atomic(paths[doc], pickle.dumps(parts[doc], protocol=pickle.HIGHEST_PROTOCOL), sync=False)
+    keep = {p.name for p in paths.values()}
+    for old in folder.glob("*.pkl"):
+        if old.name not in keep:
+            old.unlink(missing_ok=True)
+    return pd.concat([parts[doc] for doc in rows], ignore_index=True)
 
 
 #: Beside the tables: what each part of them was made from, so that a run after a change that left the
@@ -82,8 +137,10 @@ def write_statistics(processed_dir: str | os.PathLike[str], params: Mapping[str,
                 and entry.get("files") == {f.name: file_digest(f) for f in files})
 
     say("theme coding")
-    # stored by its input: notebook 05 codes the same sentences and reads this result
-    coded = computed(folder, themes.code_sentences, sentences)
+    # stored by its input: notebook 05 codes the same sentences and reads this result; made from each
+    # document's stored coding, so after one document changed only that one is coded again
+    coded = computed(folder, themes.code_sentences, sentences,
+                     make=lambda: code_by_document(sentences, folder / DOCUMENT_CODING_DIR))
     parts: dict[str, dict[str, Any]] = {}
     written: list[Path] = []
     theme_key = exact_digest("theme tables", code_fingerprint(), p, coded)

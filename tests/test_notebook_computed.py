@@ -76,3 +76,14 @@ def test_notebook_05_shares_its_results_between_languages():
     notebooks = find_root() / "notebooks"
     assert shares_results(notebooks / "05_responsibility_and_commitment.py")
     assert not shares_results(notebooks / "01_indicator_table.py")
+
+
+def test_a_cheaper_way_to_the_same_result_is_stored_under_the_functions_key(nb):
+    from qualitylib.computed import computed
+
+    made = computed(nb.processed_dir, shares, _frame([4.0, 5.0]), make=lambda: shares(_frame([4.0, 5.0])).assign(via="make"))
+    assert CALLS == ["shares"] and made["via"].tolist() == ["make", "make"]
+    # the function's own call with the same inputs reads what `make` stored
+    again = nb.computed(shares, _frame([4.0, 5.0]))
+    assert CALLS == ["shares"]
+    pd.testing.assert_frame_equal(again, made, check_exact=True)

@@ -171,3 +171,37 @@ def test_the_theme_coding_of_the_statistics_is_the_one_notebook_05_reads(tmp_pat
     assert list((folder / COMPUTED_DIR).glob("code_sentences-*.pkl")) == [stored]
     assert stored.stat().st_mtime_ns == stamp
     pd.testing.assert_frame_equal(coded, themes.code_sentences(sentences), check_exact=True)
+
+
+def _seed_policy_sentences():
+    from qualitylib.tables import load_sentences, policy_sentences
+
+    return policy_sentences(load_sentences(ROOT / "data" / "processed"))
+
+
+def test_coding_document_by_document_is_the_coding_of_the_whole(tmp_path, monkeypatch):
+    sentences = _seed_policy_sentences()
+    whole = themes.code_sentences(sentences)
+    cache = tmp_path / "coded"
+    pd.testing.assert_frame_equal(stats_tables.code_by_document(sentences, cache), whole, check_exact=True)
+    assert len(list(cache.glob("*.pkl"))) == sentences["doc_id"].nunique()
+    # one changed sentence: only its document is coded again, and the result is still the whole's
+    coded_rows: list[int] = []
+    real = themes.code_sentences
+    monkeypatch.setattr(themes, "code_sentences", lambda frame, *a, **k: coded_rows.append(len(frame)) or real(frame))
+    changed = sentences.copy()
+    row = changed.index[changed["text"].str.contains("质量")][0]
+    changed.loc[row, "text"] = changed.loc[row, "text"] + "第二段"
+    got = stats_tables.code_by_document(changed, cache)
+    assert coded_rows == [int((changed["doc_id"] == changed.loc[row, "doc_id"]).sum())]
+    pd.testing.assert_frame_equal(got, real(changed), check_exact=True)
+    # the changed document's old entry is gone: one entry per document
+    assert len(list(cache.glob("*.pkl"))) == sentences["doc_id"].nunique()
+
+
+def test_documents_whose_rows_are_not_together_are_coded_at_once(tmp_path):
+    sentences = _seed_policy_sentences()
+    mixed = pd.concat([sentences.iloc[::2], sentences.iloc[1::2]], ignore_index=True)
+    got = stats_tables.code_by_document(mixed, tmp_path / "coded")
+    pd.testing.assert_frame_equal(got, themes.code_sentences(mixed), check_exact=True)
+    assert not (tmp_path / "coded").exists()

@@ -16,8 +16,6 @@ from typing import Iterable, NamedTuple
 
 import numpy as np
 import pandas as pd
-from scipy.cluster.hierarchy import fcluster, linkage
-from scipy.spatial.distance import pdist, squareform
 
 from .frames import check_wide
 
@@ -67,6 +65,8 @@ def _distances(values: np.ndarray, metric: str) -> np.ndarray:
                 f"{metric} distance is undefined for a city whose profile is constant/all zero; "
                 "use metric='euclidean' or drop that city"
             )
+    from scipy.spatial.distance import pdist  # imported when used: a run that reads stored statistics never is
+
     d = pdist(values, metric=metric)
     if np.isnan(d).any():
         raise ValueError(f"{metric} distance produced NaN; check the share matrix")
@@ -76,6 +76,8 @@ def _distances(values: np.ndarray, metric: str) -> np.ndarray:
 def _linkage(values: np.ndarray, method: str, metric: str) -> np.ndarray:
     if method in _EUCLIDEAN_ONLY_METHODS and metric != "euclidean":
         raise ValueError(f"method={method!r} is only valid with metric='euclidean', got {metric!r}")
+    from scipy.cluster.hierarchy import linkage
+
     return linkage(_distances(values, metric), method=method)
 
 
@@ -99,6 +101,8 @@ def cluster_cities(
 
 def cut_clusters(Z: np.ndarray, k: int) -> np.ndarray:
     """Cut a linkage matrix into (at most) ``k`` clusters; returns 1-based labels per leaf."""
+    from scipy.cluster.hierarchy import fcluster
+
     return fcluster(Z, t=k, criterion="maxclust")
 
 
@@ -134,6 +138,8 @@ def silhouette_by_k(
     values = shares_wide.to_numpy(dtype=float)
     d = _distances(values, metric)
     Z = _linkage(values, method, metric)
+    from scipy.spatial.distance import squareform
+
     D = squareform(d)
     rows = []
     for k in valid:

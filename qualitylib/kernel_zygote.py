@@ -157,6 +157,7 @@ def serve(path: str) -> None:
     listener.listen(64)
     sys.stdout.write("listening\n")
     sys.stdout.flush()
+    os.dup2(os.open(os.devnull, os.O_WRONLY), 1)  # nobody reads the pipe from now on: it must never fill
     # as a kernel would have them before its imports: the inline backend, and a parent to watch
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     os.environ["JPY_PARENT_PID"] = str(os.getpid())

@@ -28,6 +28,7 @@ RUNNER_KEYS: dict[str, str] = {
     "accuracy": "mapping", "gold": "path or null", "export_html": "true or false", "kernel_name": "text",
     "workers": "a whole number of at least 1, or null",
     "page_figures": "list of profile figures (targets, emphasis, peers)",
+    "fork_kernels": "true or false",
 }
 #: figures a city-profile page can show (see qualitylib.profiles)
 PAGE_FIGURES = ("targets", "emphasis", "peers")

@@ -235,6 +235,7 @@ def load_config(params_file: str | os.PathLike[str] | None = None, *, notebooks:
         accuracy=data.get("accuracy"),
         gold=resolve(data["gold"], root) if data.get("gold") else None,
         export_html=bool(data.get("export_html", True)),
+        fork_kernels=bool(data.get("fork_kernels", True)),
         kernel_name=str(data.get("kernel_name", KERNEL)),
         workers=data.get("workers"),
     )

@@ -40,6 +40,7 @@ def test_the_shipped_parameter_files_pass(params):
     ("lang: [unclosed\n", "not valid YAML"),
     ("page_figures: [emphasis, map]\n", "page_figures must be a list of some of ['targets', 'emphasis', 'peers']"),
     ("workers: 0\n", "workers must be a whole number of at least 1"),
+    ('fork_kernels: "no"\n', "fork_kernels must be true or false (unquoted), got 'no'"),
 ])
 def test_a_bad_parameter_file_is_a_usage_error_before_anything_is_written(tmp_path, capsys, yaml_text, message):
     params = tmp_path / "bad.yaml"
@@ -62,3 +63,10 @@ def test_every_problem_is_listed_at_once(tmp_path):
 def test_an_unknown_notebook_is_a_usage_error(capsys):
     assert cli.main(["run", "--only", "99"]) == 2
     assert "unknown notebook '99'" in capsys.readouterr().err
+
+
+def test_forked_kernels_are_the_default_and_can_be_turned_off(tmp_path):
+    assert runner.load_config(NOTEBOOKS / "params" / "default.yaml").fork_kernels is True
+    params = tmp_path / "p.yaml"
+    params.write_text("fork_kernels: false\n", encoding="utf-8")
+    assert runner.load_config(params).fork_kernels is False

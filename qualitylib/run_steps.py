@@ -409,8 +409,12 @@ def profile_steps(config, record: BuildRecord, log: Callable[[str], None]) -> li
     formats = list(params.get("figure_formats") or ["png"])
     # all pages at once: when no input of any page changed (the usual scheduled run), the pages are up
     # to date without reading the tables and working out each plan's share of them
+    from .analysis.cross_city import TABLES
+
+    # the statistics tables the pages are drawn from, not the whole folder: the theme check writes its
+    # files there while the pages are drawn, and no page reads them
     everything = digest("profiles", code_fingerprint(), _processed_files(config),
-                        sorted(stats_dir(config.processed_dir).glob("*.csv")), params, langs, formats,
+                        [stats_dir(config.processed_dir) / f"{name}.csv" for name in TABLES], params, langs, formats,
                         config.page_figures, str(Path(os.path.relpath(config.figures_dir, config.reports_dir))))
     if record.up_to_date("profiles", everything):
         log(f"profiles: up to date ({len(record.outputs('profiles'))} files)")

@@ -224,12 +224,6 @@ def tree_memory(root_pid: int) -> tuple[int, int, int, int]:
     return total, largest, count, pss
 
 
-def tree_rss(root_pid: int) -> tuple[int, int, int]:
-    """Input: a pid. Output: (sum of RSS, largest single RSS, number of processes) over that process
-    and all its descendants, in bytes."""
-    return tree_memory(root_pid)[:3]
-
-
 class TreeSampler(threading.Thread):
     """Reads the process tree's RSS every ``interval`` seconds until stopped; keeps the peaks."""
 

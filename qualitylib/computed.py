@@ -36,10 +36,11 @@ def computed(processed_dir: str | os.PathLike[str], work: Callable[..., Any], /,
     from .atomic import write_bytes_atomic
     from .records import code_fingerprint, exact_digest
 
+    produce = make if make is not None else (lambda: work(*args, **kwargs))
     try:
         key = exact_digest("computed", code_fingerprint(), pd.__version__, np.__version__, work, list(args), kwargs)
     except TypeError:
-        return make() if make is not None else work(*args, **kwargs)
+        return produce()
     folder = Path(processed_dir) / COMPUTED_DIR
     name = getattr(work, "__name__", "result")
     path = folder / f"{name}-{key[:24]}.pkl"
@@ -49,7 +50,7 @@ def computed(processed_dir: str | os.PathLike[str], work: Callable[..., Any], /,
                 return pickle.load(f)
         except Exception:  # noqa: BLE001 - missing, damaged or unreadable: computed again
             pass
-    result = make() if make is not None else work(*args, **kwargs)
+    result = produce()
     write_bytes_atomic(path, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL), sync=False)
     _prune(folder, name, path)
     return result

@@ -25,7 +25,7 @@ from typing import Any, Callable
 import pandas as pd
 
 from .records import digest, exact_digest, file_digest
-from .stats_tables import PARAMETERS_FILE, stats_dir, theme_check_files
+from .stats_tables import PARAMETERS_FILE, statistics_files, stats_dir, theme_check_files
 
 __all__ = ["READS_ENV", "EVERYTHING", "note_read", "read_log", "describe_reads"]
 
@@ -74,8 +74,6 @@ def _table(processed_dir: Path, name: str, columns: list[str] | None) -> str:
 def _statistics(processed_dir: Path) -> str:
     """The stored tables, the parameters they were made with and whether they still fit the sentences:
     the same answer :func:`qualitylib.stats_tables.load_statistics` would give, by content."""
-    from .analysis.cross_city import TABLES
-
     folder = stats_dir(processed_dir)
     try:
         stored = json.loads((folder / PARAMETERS_FILE).read_text(encoding="utf-8"))
@@ -83,7 +81,7 @@ def _statistics(processed_dir: Path) -> str:
         return "missing"
     sentences = processed_dir / "sentences.csv"
     fresh = sentences.is_file() and stored.get("sentences_sha256") == file_digest(sentences)
-    return digest([folder / f"{name}.csv" for name in TABLES], stored.get("parameters"), fresh)
+    return digest(statistics_files(processed_dir), stored.get("parameters"), fresh)
 
 
 def _path(path: Path) -> Any:

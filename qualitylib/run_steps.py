@@ -28,7 +28,7 @@ import pandas as pd
 from .notebook_execution import NotebookRun, execute
 from .progress import Progress
 from .records import BuildRecord, code_fingerprint, digest
-from .stats_tables import stats_dir
+from .stats_tables import statistics_files, stats_dir
 from .tables import filter_cities, plan_slugs
 
 __all__ = ["PipelineSummary", "Job", "run_jobs", "pipeline_step", "theme_check_step", "release_step",
@@ -260,9 +260,8 @@ def _data_inputs(config, statistics: bool) -> list[Path]:
 def needs_statistics(source: Path) -> bool:
     """Whether a notebook reads the stored cross-city statistics or theme check (``nb.statistics``,
     ``nb.theme_check``), or stored results (``nb.computed``: the statistics step stores the theme
-    coding of every sentence): it then waits for the steps that write them."""
-    text = Path(source).read_text(encoding="utf-8")
-    return "nb.statistics(" in text or "nb.theme_check(" in text or "nb.computed(" in text
+    coding of every sentence): it then waits for the steps that write them (:func:`waits_for`)."""
+    return bool(waits_for(source))
 
 
 def waits_for(source: Path) -> tuple[str, ...]:
@@ -409,12 +408,10 @@ def profile_steps(config, record: BuildRecord, log: Callable[[str], None]) -> li
     formats = list(params.get("figure_formats") or ["png"])
     # all pages at once: when no input of any page changed (the usual scheduled run), the pages are up
     # to date without reading the tables and working out each plan's share of them
-    from .analysis.cross_city import TABLES
-
     # the statistics tables the pages are drawn from, not the whole folder: the theme check writes its
     # files there while the pages are drawn, and no page reads them
     everything = digest("profiles", code_fingerprint(), _processed_files(config),
-                        [stats_dir(config.processed_dir) / f"{name}.csv" for name in TABLES], params, langs, formats,
+                        statistics_files(config.processed_dir), params, langs, formats,
                         config.page_figures, str(Path(os.path.relpath(config.figures_dir, config.reports_dir))))
     if record.up_to_date("profiles", everything):
         log(f"profiles: up to date ({len(record.outputs('profiles'))} files)")

@@ -26,7 +26,7 @@ from .atomic import write_csv_atomic, write_text_atomic
 from .records import file_digest
 
 __all__ = ["STATS_DIR", "PARAMETERS_FILE", "stats_dir", "write_statistics", "load_statistics", "statistics",
-           "theme_check", "theme_check_files"]
+           "theme_check", "theme_check_files", "statistics_files"]
 
 STATS_DIR = "stats"
 PARAMETERS_FILE = "parameters.json"
@@ -56,6 +56,7 @@ def code_by_document(sentences: pd.DataFrame, folder: str | os.PathLike[str]) ->
     its own document (its text, its section headings), so the parts are the whole; rows of one
     document that are not together are coded all at once. Entries of documents no longer present are
     deleted."""
+    import hashlib
     import pickle
 
     from .analysis import themes
@@ -66,8 +67,6 @@ def code_by_document(sentences: pd.DataFrame, folder: str | os.PathLike[str]) ->
     starts = doc_ids.ne(doc_ids.shift()).cumsum()
     if sentences.empty or starts.iloc[-1] != doc_ids.nunique():
         return themes.code_sentences(sentences)
-    import hashlib
-
     folder = Path(folder)
     salt = exact_digest("coded document", code_fingerprint(), pd.__version__, np.__version__,
                         repr([(str(c), str(t)) for c, t in sentences.dtypes.items()]))
@@ -164,9 +163,7 @@ def write_statistics(processed_dir: str | os.PathLike[str], params: Mapping[str,
     write_text_atomic(out / PARTS_FILE, json.dumps(parts, indent=1, sort_keys=True) + "\n")
     record = json.dumps(_record(folder, params or {}), indent=1, sort_keys=True, ensure_ascii=False)
     write_text_atomic(out / PARAMETERS_FILE, record + "\n")
-    from .analysis.cross_city import TABLES
-
-    return [out / f"{name}.csv" for name in TABLES] + [out / PARAMETERS_FILE]
+    return statistics_files(folder) + [out / PARAMETERS_FILE]
 
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:
@@ -207,7 +204,7 @@ def load_statistics(processed_dir: str | os.PathLike[str], params: Mapping[str, 
     if (stored.get("sentences_sha256") != file_digest(folder / "sentences.csv")
             or any(stored_params.get(k) != v for k, v in json.loads(json.dumps(wanted)).items())):
         return None
-    paths = {name: stats_dir(folder) / f"{name}.csv" for name in TABLES}
+    paths = dict(zip(TABLES, statistics_files(folder)))
     if not all(p.is_file() for p in paths.values()):
         return None
     return {name: _read(p) for name, p in paths.items()}
@@ -287,6 +284,14 @@ def theme_check(processed_dir: str | os.PathLike[str], gold_path: str | os.PathL
     # through CSV, so a computed result and a stored one are the same frames
     return (CVResult(*(pd.read_csv(io.StringIO(f.to_csv(index=False))) for f in result)),
             "theme-coding check computed here")
+
+
+def statistics_files(processed_dir: str | os.PathLike[str]) -> list[Path]:
+    """The tables :func:`write_statistics` stores (one CSV per table of
+    :data:`~qualitylib.analysis.cross_city.TABLES`), whether or not they exist yet."""
+    from .analysis.cross_city import TABLES
+
+    return [stats_dir(processed_dir) / f"{name}.csv" for name in TABLES]
 
 
 def theme_check_files(processed_dir: str | os.PathLike[str]) -> list[Path]:

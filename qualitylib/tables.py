@@ -99,7 +99,7 @@ class ProcessedTables(Mapping):
         frame = pd.read_csv(path, usecols=wanted)
         if self._on_read is not None:
             self._on_read(name, wanted)
-        return name_unknown_places(frame) if name != "codebook" else frame
+        return name_unknown_places(frame)
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         if name not in PROCESSED_TABLES:

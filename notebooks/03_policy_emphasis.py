@@ -64,6 +64,11 @@ boot = stats["theme_shares"]
 city_en = themes.city_en_map(boot)
 wide = themes.to_wide(boot)
 n_cities = wide.shape[0]
+# the tree and its checks take the places with a sentence on some theme: an all-zero profile (a notice
+# with no policy content, say) has no distance to anything
+clustered, no_profile = clustering.clusterable(wide, metric)
+if no_profile:
+    print(f"left out of the clustering (no policy sentence on any theme): {', '.join(no_profile)}")
 nb.show_table(stats["sentence_scope"].pivot_table(index=["city", "city_en"], columns="scope", values="n_sentences",
                                                   aggfunc="sum", fill_value=0))
 
@@ -186,8 +191,8 @@ else:
 # always produces groups, even from noise — the next two sections ask whether the groups are real.
 
 # %%
-if n_cities >= 2:
-    Z, labels = clustering.cluster_cities(wide, method=method, metric=metric)
+if len(clustered) >= 2:
+    Z, labels = clustering.cluster_cities(clustered, method=method, metric=metric)
     nb.figure("03_dendrogram", viz.dendrogram_figure, Z, labels, method=method, metric=metric, lang=lang,
               city_en=city_en)
 else:
@@ -204,7 +209,7 @@ else:
 # The best k is used for the stability check below.
 
 # %%
-sil = stats["silhouette"] if n_cities >= 3 else None
+sil = stats["silhouette"] if len(clustered) >= 3 else None
 if sil is not None and not sil.dropna(subset=["silhouette"]).empty:
     display(sil)
     best_k = int(sil.loc[sil["silhouette"].idxmax(), "k"])

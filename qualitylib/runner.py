@@ -389,7 +389,7 @@ def _run_locked(config: RunConfig, log) -> int:
     if not failures and not page_failures:
         log("up to date: nothing changed since the last run (--force redoes everything)" if record.ran == 0 else
             f"done: {record.ran} step(s) redone; figures in {config.figures_dir}, reports in {config.reports_dir}")
-    return _summary(config, summary, [*failures, *page_failures], log)
+    return _summary(config, summary, failures, log, page_failures=page_failures)
 
 
 def _run_jobs(config: RunConfig, runs: list[NotebookRun], record, log, *, profiles: bool = True
@@ -471,10 +471,10 @@ def _run_jobs(config: RunConfig, runs: list[NotebookRun], record, log, *, profil
     return [r for r in runs if outcome.get(r.output.name) == "failed"], list(page_failures or [])
 
 
-def _summary(config: RunConfig, result, failures: list, log) -> int:
+def _summary(config: RunConfig, result, failures: list, log, *, page_failures: Sequence[str] = ()) -> int:
     """The closing summary on stderr: every problem and warning of the run, and the exit status with its
-    reason. Output: the exit status (1 for a failed notebook; 1 for a skipped or duplicate document or
-    an unmatched curated row unless the run is lenient)."""
+    reason. Output: the exit status (1 for a failed notebook run, or failed statistics or profile pages;
+    1 for a skipped or duplicate document or an unmatched curated row unless the run is lenient)."""
     if result.warnings:
         log(f"{len(result.warnings)} warning(s)" + (" (listing hidden by --quiet)" if config.quiet else ":"))
         if not config.quiet:
@@ -487,6 +487,8 @@ def _summary(config: RunConfig, result, failures: list, log) -> int:
     reasons = []
     if failures:
         reasons.append(f"{len(failures)} notebook run(s) failed")
+    if page_failures:
+        reasons.append(f"{len(page_failures)} failure(s) of the statistics or the profile pages")
     if result.problems and config.strict:
         reasons.append(f"{len(result.problems)} input problem(s) (--lenient exits 0 for these)")
     if reasons:

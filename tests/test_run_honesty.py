@@ -83,6 +83,17 @@ def test_lenient_exits_0_but_still_lists_and_quiet_hides_only_the_warnings(tmp_p
     assert rc == 1 and "w1" in err and "exit status 1" in err
 
 
+def test_failed_statistics_are_not_counted_as_notebook_runs(tmp_path, capsys):
+    config = runner.RunConfig(raw_dir=tmp_path, processed_dir=tmp_path, figures_dir=tmp_path, reports_dir=tmp_path,
+                              root=ROOT)
+    failed_run = SimpleNamespace(error="notebook 03 failed")
+    rc = runner._summary(config, _result(), [failed_run, failed_run], lambda m: print(m, file=__import__("sys").stderr),
+                         page_failures=["statistics failed: ValueError: x"])
+    err = capsys.readouterr().err
+    assert rc == 1
+    assert "2 notebook run(s) failed; 1 failure(s) of the statistics or the profile pages" in err, err
+
+
 def test_a_short_row_in_documents_csv_is_refused_not_shifted(tmp_path):
     from qualitylib.extract.documents_csv import DocumentsCSVError, load_documents_csv
 

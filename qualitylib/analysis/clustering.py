@@ -56,11 +56,26 @@ class Clustering(NamedTuple):
     labels: list[str]
 
 
+def _undefined(values: np.ndarray, metric: str) -> np.ndarray:
+    """Rows whose distance to anything is undefined under ``metric``: all-zero profiles for cosine
+    (scipy returns NaN and the tree is garbage), constant ones for correlation."""
+    if metric not in ("cosine", "correlation"):
+        return np.zeros(len(values), dtype=bool)
+    centred = values - (values.mean(axis=1, keepdims=True) if metric == "correlation" else 0)
+    return np.linalg.norm(centred, axis=1) == 0
+
+
+def clusterable(shares_wide: pd.DataFrame, metric: str = "cosine") -> tuple[pd.DataFrame, list[str]]:
+    """Input: city x theme share matrix and the distance. Output: the rows that can be clustered, and
+    the cities left out: a plan none of whose policy sentences is on any theme (a meeting notice, say)
+    has an all-zero profile, and no cosine distance to any other, so it has no place in a tree."""
+    undefined = _undefined(shares_wide.to_numpy(dtype=float), metric)
+    return shares_wide[~undefined], [str(c) for c in shares_wide.index[undefined]]
+
+
 def _distances(values: np.ndarray, metric: str) -> np.ndarray:
     if metric in ("cosine", "correlation"):
-        # cosine of an all-zero profile is undefined (scipy returns NaN and the tree is garbage)
-        norms = np.linalg.norm(values - (values.mean(axis=1, keepdims=True) if metric == "correlation" else 0), axis=1)
-        if (norms == 0).any():
+        if _undefined(values, metric).any():
             raise ValueError(
                 f"{metric} distance is undefined for a city whose profile is constant/all zero; "
                 "use metric='euclidean' or drop that city"

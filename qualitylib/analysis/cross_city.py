@@ -164,14 +164,16 @@ def _theme_tables(coded: pd.DataFrame, p: dict[str, Any], say: Callable[[str], N
         out["theme_differences"] = differences.pairwise_differences(
             coded, n_boot=p["n_boot_diff"], seed=p["seed"], alpha=p["alpha"], correction=p["correction"],
             block_depth=p["block_depth"])
-    if n_cities >= 3:
+    # a place with no sentence on any theme has no emphasis to cluster by (the notebook names it)
+    clustered, _ = clustering.clusterable(wide, p["metric"])
+    if len(clustered) >= 3:
         say("silhouette")
-        sil = clustering.silhouette_by_k(wide, method=p["method"], metric=p["metric"])
+        sil = clustering.silhouette_by_k(clustered, method=p["method"], metric=p["metric"])
         out["silhouette"] = sil
         if not sil.dropna(subset=["silhouette"]).empty:
             best_k = int(sil.loc[sil["silhouette"].idxmax(), "k"])
             say("cluster_stability")
-            stability = clustering.clusterboot(wide, best_k, n_boot=p["n_boot"], seed=p["seed"],
+            stability = clustering.clusterboot(clustered, best_k, n_boot=p["n_boot"], seed=p["seed"],
                                                method=p["method"], metric=p["metric"])
             out["cluster_stability"] = stability.assign(k=best_k)
     say("peers")

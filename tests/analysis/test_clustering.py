@@ -29,6 +29,32 @@ def test_cluster_errors(wide):
         clustering.cluster_cities(zero)
 
 
+def test_places_without_any_theme_are_left_out_of_the_clustering(wide):
+    zero = wide.copy()
+    zero.iloc[1] = 0.0
+    kept, left_out = clustering.clusterable(zero)
+    assert left_out == [str(zero.index[1])] and list(kept.index) == [c for c in zero.index if c != zero.index[1]]
+    clustering.cluster_cities(kept)  # what the notebook then clusters raises nothing
+    # euclidean distance is defined for an all-zero profile: nothing is left out
+    assert clustering.clusterable(zero, "euclidean")[1] == []
+    constant = wide.copy()
+    constant.iloc[0] = 0.25
+    assert clustering.clusterable(constant, "correlation")[1] == [str(wide.index[0])]
+
+
+def test_a_plan_without_policy_content_does_not_sink_the_statistics():
+    from qualitylib.analysis import cross_city
+
+    sentences = themes.synthetic_sentences(n_per_city=30, seed=5)
+    notice = pd.DataFrame({"doc_id": "notice", "city": "通知市", "city_en": "Tongzhi", "sentence_id": [0, 1],
+                           "section_path": "", "text": ["定于下周三召开座谈会。", "请各单位派员参加。"]})
+    coded = themes.code_sentences(pd.concat([sentences, notice], ignore_index=True))
+    assert coded.loc[coded["city"] == "通知市", "hit"].sum() == 0
+    tables = cross_city.theme_tables(coded, {"n_boot": 20, "n_boot_diff": 50, "seed": 1})
+    assert "通知市" in set(tables["theme_shares"]["city"]) and not tables["silhouette"].empty
+    assert not tables["cluster_stability"].empty
+
+
 def test_silhouette_by_k(wide):
     sil = clustering.silhouette_by_k(wide, ks=range(1, 8))
     assert list(sil.columns) == ["k", "n_clusters", "silhouette"]
